@@ -1,0 +1,163 @@
+import { Ajv } from 'ajv';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { invalidArgument, notImplemented, routeNotFound } from '../domain/errors.js';
+import type { Services } from '../domain/services.js';
+import { failure, success, toApiError } from './envelope.js';
+import type { OperationContext } from './handler.js';
+import { OPERATIONS, type OperationDef } from './operations.js';
+import { parseJsonBody, registerRawBodyParser } from './plugins/body.js';
+import { authenticate } from './plugins/signature.js';
+import { parseFilters } from './query.js';
+import { ERROR_ENVELOPE_SCHEMA, bodySchema, querySchema, successEnvelopeSchema } from './wire-schemas.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    operation?: string;
+  }
+  interface FastifyRequest {
+    accountId: string;
+  }
+}
+
+export interface ApiOptions {
+  services: Services;
+  signatureWindowSeconds: number;
+  bodyLimit: number;
+  /** Wall-clock time for signature dates. */
+  now: () => number;
+  /** Runs after authentication and before the handler: operator fault injection. */
+  beforeOperation?: (op: OperationDef, ctx: OperationContext) => Promise<void>;
+  /** Called once per answered API request (metrics). */
+  onAnswered?: (op: string, statusCode: number, seconds: number) => void;
+}
+
+/**
+ * `/{id}:action` arrives with a raw `:` (Python SDK) or `%3A` (JS, Go); both become
+ * `/{id}/@action`, a shape Fastify's router can match. The original URL stays on
+ * request.originalUrl for the signature.
+ */
+export function rewriteActionUrl(url: string): string {
+  const q = url.indexOf('?');
+  let path = q < 0 ? url : url.slice(0, q);
+  path = path.replace(/%3A/gi, ':');
+  const i = path.lastIndexOf('/');
+  const last = path.slice(i + 1);
+  const c = last.indexOf(':');
+  if (c >= 0) path = `${path.slice(0, i + 1)}${last.slice(0, c)}/@${last.slice(c + 1)}`;
+  return q < 0 ? path : path + url.slice(q);
+}
+
+function pathOf(request: FastifyRequest): string {
+  const u = request.originalUrl;
+  const q = u.indexOf('?');
+  return (q < 0 ? u : u.slice(0, q)).slice(0, 200);
+}
+
+/** clientToken: string of at most 36 characters, wherever the operation carries it. */
+function checkClientToken(source: Readonly<Record<string, unknown>> | undefined): void {
+  const t = source?.clientToken;
+  if (t === undefined) return;
+  if (typeof t !== 'string') throw invalidArgument('clientToken', 'must be a string');
+  if (t.length > 36) throw invalidArgument('clientToken', 'must not exceed 36 characters');
+}
+
+export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
+  // Bodies must not be coerced ("3" is not an integer); query strings must be.
+  const ajvBody = new Ajv({ coerceTypes: false, allErrors: false, strict: false });
+  const ajvQuery = new Ajv({ coerceTypes: true, allErrors: false, strict: false });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? ajvBody : ajvQuery).compile(schema as object),
+  );
+  registerRawBodyParser(app, opts.bodyLimit);
+  app.decorateRequest('accountId', '');
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-jdcloud-request-id', request.id);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const op = request.routeOptions.config.operation;
+    if (op === undefined) return;
+    const seconds = reply.elapsedTime / 1000;
+    opts.onAnswered?.(op, reply.statusCode, seconds);
+    request.log.info(
+      {
+        requestId: request.id,
+        operation: op,
+        account: request.accountId,
+        status: reply.statusCode,
+        latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+      },
+      'request answered',
+    );
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const { error, unexpected } = toApiError(err, opts.bodyLimit);
+    if (unexpected) request.log.error({ err, requestId: request.id }, 'unexpected error');
+    void reply.code(error.code).send(failure(request.id, error));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(failure(request.id, routeNotFound(request.method, pathOf(request))));
+  });
+
+  const signature = {
+    accounts: opts.services.accounts,
+    windowSeconds: opts.signatureWindowSeconds,
+    now: opts.now,
+  };
+
+  for (const op of OPERATIONS) {
+    const body = bodySchema(op.spec);
+    const querystring = querySchema(op.spec);
+    app.route({
+      method: op.spec.method,
+      url: op.routePath,
+      config: { operation: op.name },
+      schema: {
+        operationId: op.name,
+        summary: op.spec.summary,
+        tags: [op.spec.group],
+        ...(body ? { body } : {}),
+        ...(querystring ? { querystring } : {}),
+        response: {
+          200: successEnvelopeSchema(op.spec),
+          '4xx': ERROR_ENVELOPE_SCHEMA,
+          '5xx': ERROR_ENVELOPE_SCHEMA,
+        },
+      },
+      preValidation: async (request) => {
+        request.accountId = await authenticate(request, signature);
+        parseJsonBody(request);
+      },
+      handler: async (request) => {
+        const params = request.params as Record<string, string>;
+        const query = (request.query ?? {}) as Record<string, unknown>;
+        const reqBody = (request.body ?? {}) as Record<string, unknown>;
+        const regionId = params.regionId ?? '';
+        if (
+          op.spec.pathParams.includes('regionId') &&
+          !(await opts.services.catalog.regionExists(regionId))
+        ) {
+          throw invalidArgument('regionId', `unknown region "${regionId}"`);
+        }
+        checkClientToken(reqBody);
+        checkClientToken(query);
+        const filters = parseFilters(query, op.filterNames);
+        const ctx: OperationContext = {
+          accountId: request.accountId,
+          regionId,
+          requestId: request.id,
+          operation: op.name,
+          services: opts.services,
+        };
+        await opts.beforeOperation?.(op, ctx);
+        if (!op.handler) throw notImplemented(op.name);
+        return success(request.id, await op.handler(ctx, { params, query, body: reqBody, filters }));
+      },
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import path from 'node:path';
+
+/**
+ * The only module that reads the environment. Every other module receives a frozen Config.
+ * A bad value throws ConfigError with one line that names the variable and the rule; main.ts
+ * prints that line and exits non-zero, never a stack trace.
+ */
+export class ConfigError extends Error {}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type TimeMode = 'scaled' | 'manual';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databaseUrl: string;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  /** Multiplier for simulated provisioning step durations; 0 = immediate. */
+  readonly timeScale: number;
+  readonly timeMode: TimeMode;
+  readonly catalogPath: string | undefined;
+  /** 32-byte key as given (hex or base64); undefined = use or create `<dataDir>/master.key`. */
+  readonly masterKey: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Allowed clock skew of x-jdcloud-date, seconds (both directions). */
+  readonly signatureWindowSeconds: number;
+  /** Run the provisioning reconciler in this process. */
+  readonly reconciler: boolean;
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimit: number;
+}
+
+export interface ClientConfig {
+  readonly endpoint: string;
+  readonly region: string | undefined;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  readonly configFile: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+function bool(env: Env, name: string, def: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return def;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const host = str(env, 'EDCPS_HOST') ?? '127.0.0.1';
+  const port = int(env, 'EDCPS_PORT', 8000, 0, 65535);
+  const dataDir = path.resolve(str(env, 'EDCPS_DATA_DIR') ?? 'data');
+  const databaseUrl = str(env, 'EDCPS_DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'edcps.db')}`;
+  if (!/^(postgres|postgresql):\/\//.test(databaseUrl) && !/^(sqlite:|file:)/.test(databaseUrl)) {
+    if (!databaseUrl.endsWith('.db') && databaseUrl !== ':memory:') {
+      throw new ConfigError(
+        `EDCPS_DATABASE_URL must be postgres://…, sqlite:PATH or a path ending in .db, got "${databaseUrl}"`,
+      );
+    }
+  }
+  const accessKeyId = str(env, 'EDCPS_ACCESS_KEY_ID');
+  const secretAccessKey = str(env, 'EDCPS_SECRET_ACCESS_KEY');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY must be set together');
+  }
+  if (accessKeyId !== undefined && !/^[A-Za-z0-9_-]{4,64}$/.test(accessKeyId)) {
+    throw new ConfigError('EDCPS_ACCESS_KEY_ID must be 4-64 characters of letters, digits, _ or -');
+  }
+  if (secretAccessKey !== undefined && secretAccessKey.length < 8) {
+    throw new ConfigError('EDCPS_SECRET_ACCESS_KEY must be at least 8 characters');
+  }
+  const scaleRaw = str(env, 'EDCPS_TIME_SCALE');
+  const timeScale = scaleRaw === undefined ? 1 : Number(scaleRaw);
+  if (!Number.isFinite(timeScale) || timeScale < 0 || timeScale > 1000) {
+    throw new ConfigError(`EDCPS_TIME_SCALE must be a number in [0, 1000], got "${scaleRaw}"`);
+  }
+  const modeRaw = str(env, 'EDCPS_TIME_MODE') ?? 'scaled';
+  if (modeRaw !== 'scaled' && modeRaw !== 'manual') {
+    throw new ConfigError(`EDCPS_TIME_MODE must be "scaled" or "manual", got "${modeRaw}"`);
+  }
+  const catalogPath = str(env, 'EDCPS_CATALOG');
+  const masterKey = str(env, 'EDCPS_MASTER_KEY');
+  if (masterKey !== undefined) parseMasterKey(masterKey, 'EDCPS_MASTER_KEY');
+  const logLevel = (str(env, 'EDCPS_LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`EDCPS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  return Object.freeze({
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    accessKeyId,
+    secretAccessKey,
+    timeScale,
+    timeMode: modeRaw,
+    catalogPath: catalogPath === undefined ? undefined : path.resolve(catalogPath),
+    masterKey,
+    logLevel,
+    signatureWindowSeconds: int(env, 'EDCPS_SIGNATURE_WINDOW_SECONDS', 900, 1, 86_400),
+    reconciler: bool(env, 'EDCPS_RECONCILER', true),
+    bodyLimit: int(env, 'EDCPS_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+  });
+}
+
+/** Client side of the `edcps` command (user commands that sign requests like the SDK). */
+export function loadClientConfig(env: Env = process.env): ClientConfig {
+  const endpoint = str(env, 'EDCPS_ENDPOINT') ?? 'http://127.0.0.1:8000';
+  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) {
+    throw new ConfigError(`EDCPS_ENDPOINT must look like http://host:port, got "${endpoint}"`);
+  }
+  const home = str(env, 'HOME') ?? '.';
+  return Object.freeze({
+    endpoint: endpoint.replace(/\/$/, ''),
+    region: str(env, 'EDCPS_REGION'),
+    accessKeyId: str(env, 'EDCPS_ACCESS_KEY_ID'),
+    secretAccessKey: str(env, 'EDCPS_SECRET_ACCESS_KEY'),
+    configFile: str(env, 'EDCPS_CONFIG') ?? path.join(home, '.edcps', 'config.json'),
+  });
+}
+
+/** Accepts 64 hex characters or base64 of 32 bytes. */
+export function parseMasterKey(value: string, source: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(`${source} must be 32 bytes as 64 hex characters or base64`);
+  }
+  return key;
+}

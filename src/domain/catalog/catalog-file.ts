@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import YAML from 'yaml';
+import { parseCidr } from '../network/ipv4.js';
+
+/**
+ * The catalog: regions, AZs, device types with hardware, OS images, RAID types, public IP pools,
+ * device inventory and provisioning step durations. Format documented in docs/catalog.md.
+ */
+export class CatalogError extends Error {}
+
+const Str = Type.String({ minLength: 1 });
+const Step = Type.Object(
+  { step: Str, seconds: Type.Number({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+
+export const ACTIONS = [
+  'create',
+  'start',
+  'stop',
+  'restart',
+  'reinstall',
+  'resetPassword',
+  'delete',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const DeviceTypeSchema = Type.Object(
+  {
+    deviceType: Str,
+    name: Str,
+    family: Type.String(),
+    cpuConcise: Type.String(),
+    cpuDetail: Type.String(),
+    memConcise: Type.String(),
+    memDetail: Type.String(),
+    ifConcise: Type.String(),
+    ifDetail: Type.String(),
+    gpuConcise: Type.String(),
+    gpuDetail: Type.String(),
+    systemDiskAmount: Type.Integer({ minimum: 0 }),
+    systemDiskSize: Type.Integer({ minimum: 0 }),
+    systemDiskModel: Type.String(),
+    dataDiskAmount: Type.Integer({ minimum: 0 }),
+    dataDiskSize: Type.Integer({ minimum: 0 }),
+    dataDiskModel: Type.String(),
+    soldOut: Type.Boolean(),
+    devicesPerAz: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    osTypeIds: Type.Array(Str, { minItems: 1 }),
+    raidTypeIds: Type.Array(Str, { minItems: 2 }),
+  },
+  { additionalProperties: false },
+);
+
+export const CatalogSchema = Type.Object(
+  {
+    $comment: Type.Optional(Type.String()),
+    provisioning: Type.Object(
+      Object.fromEntries(ACTIONS.map((a) => [a, Type.Array(Step, { minItems: 1 })])) as Record<
+        Action,
+        ReturnType<typeof Type.Array<typeof Step>>
+      >,
+      { additionalProperties: false },
+    ),
+    osImages: Type.Array(
+      Type.Object(
+        {
+          osTypeId: Type.String({ pattern: '^o-[a-z0-9]{28}$' }),
+          osName: Str,
+          osType: Str,
+          osVersion: Str,
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+    raidTypes: Type.Array(
+      Type.Object(
+        {
+          raidTypeId: Type.String({ pattern: '^r-[a-z0-9]{28}$' }),
+          volumeType: Type.Union([Type.Literal('system'), Type.Literal('data')]),
+          raidType: Str,
+          volumeDetail: Type.String(),
+          description: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 2 },
+    ),
+    regions: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[a-z0-9-]{2,32}$' }),
+          name: Str,
+          lineType: Type.Union([Type.Literal('un'), Type.Literal('ct'), Type.Literal('cm')]),
+          publicIpPools: Type.Array(Str, { minItems: 1 }),
+          bandwidthCapacity: Type.Integer({ minimum: 0 }),
+          extraUplinkCapacity: Type.Integer({ minimum: 0 }),
+          azs: Type.Array(
+            Type.Object(
+              { id: Type.String({ pattern: '^[a-z0-9-]{2,32}$' }), name: Str },
+              { additionalProperties: false },
+            ),
+            { minItems: 1 },
+          ),
+          deviceTypes: Type.Array(DeviceTypeSchema, { minItems: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type CatalogFile = Static<typeof CatalogSchema>;
+export type CatalogDeviceType = Static<typeof DeviceTypeSchema>;
+
+/** Parses JSON or YAML and checks structure and cross-references; throws CatalogError. */
+export function parseCatalog(text: string, source: string): CatalogFile {
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(source) ? YAML.parse(text) : JSON.parse(text);
+  } catch (e) {
+    throw new CatalogError(
+      `catalog ${source}: not valid ${/\.ya?ml$/i.test(source) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
+    );
+  }
+  const first = Value.Errors(CatalogSchema, raw).First();
+  if (first) {
+    throw new CatalogError(`catalog ${source}: ${first.path || '/'} ${first.message}`);
+  }
+  const cat = raw as CatalogFile;
+  const osIds = new Set(cat.osImages.map((o) => o.osTypeId));
+  const raids = new Map(cat.raidTypes.map((r) => [r.raidTypeId, r.volumeType]));
+  const seenRegion = new Set<string>();
+  const seenAz = new Set<string>();
+  for (const r of cat.regions) {
+    const where = `catalog ${source}: region ${r.id}`;
+    if (seenRegion.has(r.id)) throw new CatalogError(`${where} is defined twice`);
+    seenRegion.add(r.id);
+    for (const pool of r.publicIpPools) {
+      const c = parseCidr(pool);
+      if (!c || c.prefix < 16)
+        throw new CatalogError(`${where}: public IP pool ${pool} must be a CIDR of /16 to /32`);
+    }
+    for (const az of r.azs) {
+      if (seenAz.has(az.id)) throw new CatalogError(`${where}: AZ ${az.id} is defined twice`);
+      seenAz.add(az.id);
+    }
+    const seenType = new Set<string>();
+    for (const t of r.deviceTypes) {
+      if (seenType.has(t.deviceType))
+        throw new CatalogError(`${where}: device type ${t.deviceType} is defined twice`);
+      seenType.add(t.deviceType);
+      for (const id of t.osTypeIds) {
+        if (!osIds.has(id))
+          throw new CatalogError(`${where}: device type ${t.deviceType} names unknown OS ${id}`);
+      }
+      for (const id of t.raidTypeIds) {
+        if (!raids.has(id))
+          throw new CatalogError(`${where}: device type ${t.deviceType} names unknown RAID ${id}`);
+      }
+      const kinds = new Set(t.raidTypeIds.map((id) => raids.get(id)));
+      if (!kinds.has('system') || !kinds.has('data')) {
+        throw new CatalogError(
+          `${where}: device type ${t.deviceType} needs at least one system and one data RAID`,
+        );
+      }
+    }
+  }
+  return cat;
+}
+
+export function loadCatalogFile(file: string): { catalog: CatalogFile; text: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CatalogError(
+      `catalog ${file}: cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
+  return { catalog: parseCatalog(text, file), text };
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import { buildApp } from './app.js';
+import { type Runtime, openRuntime } from './runtime.js';
+
+export interface Server {
+  readonly runtime: Runtime;
+  readonly app: FastifyInstance;
+  /** Base URL actually listened on (port 0 resolves to the real port). */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** load config → open store → migrate → build app → listen; background work; graceful stop. */
+export async function startServer(config: Config): Promise<Server> {
+  const runtime = await openRuntime(config);
+  const { services, log } = runtime;
+  if (runtime.createdCredentials) {
+    const c = runtime.createdCredentials;
+    // Shown once, on purpose outside the logger: secrets never reach a log line.
+    process.stdout.write(
+      `edcps: created credentials for the default account (also in ${config.dataDir}/credentials.json, mode 0600)\n` +
+        `  EDCPS_ACCESS_KEY_ID=${c.accessKeyId}\n  EDCPS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n`,
+    );
+  }
+  const app = await buildApp({
+    services,
+    logger: log,
+    signatureWindowSeconds: config.signatureWindowSeconds,
+    bodyLimit: config.bodyLimit,
+    now: () => Date.now(),
+  });
+  const housekeeping = setInterval(() => {
+    void services.accounts
+      .purgeNonces(Date.now())
+      .catch((err: unknown) => log.warn({ err }, 'nonce purge failed'));
+  }, 60_000);
+  housekeeping.unref();
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'edcps listening');
+  let stopped = false;
+  return {
+    runtime,
+    app,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(housekeeping);
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import type { NewCredentials } from './domain/account/account-service.js';
+import { SecretBox } from './domain/secret-box.js';
+import { type Services, createServices } from './domain/services.js';
+import { resolveMasterKey } from './master-key.js';
+import { resourcePath } from './resources.js';
+import { type Store, openStore } from './store/db.js';
+import { migrate } from './store/migrate.js';
+import { syncCatalog } from './store/repositories/catalog-repo.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly store: Store;
+  readonly services: Services;
+  readonly catalog: CatalogFile;
+  readonly log: Logger;
+  /** Set when this start generated the default account's credentials. */
+  readonly createdCredentials: NewCredentials | undefined;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Skip creating default credentials (admin commands that only read). */
+  skipDefaultAccount?: boolean;
+}
+
+export const catalogFilePath = (config: Config): string =>
+  config.catalogPath ?? resourcePath('catalog', 'catalog.json');
+
+/**
+ * Everything but HTTP: database open and migrated, catalog synced, default account present,
+ * services built. Used by `edcps serve`, the admin commands and the tests alike.
+ */
+export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const log = opts.log ?? pino({ level: config.logLevel });
+  const key = resolveMasterKey(config);
+  const { catalog, text } = loadCatalogFile(catalogFilePath(config));
+  const store = openStore(config.databaseUrl);
+  try {
+    await migrate(store);
+    const clock = opts.clock ?? systemClock;
+    await syncCatalog(store, catalog, text, clock.now());
+    const services = createServices({
+      store,
+      clock,
+      secrets: new SecretBox(key),
+      catalog,
+      timeScale: config.timeScale,
+      log,
+    });
+    let createdCredentials: NewCredentials | undefined;
+    if (!opts.skipDefaultAccount) {
+      const explicit =
+        config.accessKeyId !== undefined && config.secretAccessKey !== undefined
+          ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
+          : undefined;
+      const r = await services.accounts.ensureDefault(explicit);
+      createdCredentials = r.created;
+      if (r.created) writeCredentialsFile(config.dataDir, r.created);
+    }
+    return { config, store, services, catalog, log, createdCredentials, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+function writeCredentialsFile(dataDir: string, creds: NewCredentials): void {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, 'credentials.json');
+  fs.writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}

@@ -1,0 +1,28 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Store } from './db.js';
+import { initial } from './migrations/0001-initial.js';
+
+function provider(store: Store): MigrationProvider {
+  return {
+    getMigrations: async (): Promise<Record<string, Migration>> => ({
+      '0001-initial': initial(store.dialect),
+    }),
+  };
+}
+
+/** Applies pending migrations. Safe to run from several processes: Kysely takes a lock. */
+export async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** True when every known migration has been applied (readiness probe). */
+export async function migrationsApplied(store: Store): Promise<boolean> {
+  const migrator = new Migrator({ db: store.db, provider: provider(store) });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

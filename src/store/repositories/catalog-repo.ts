@@ -1,0 +1,236 @@
+import { createHash } from 'node:crypto';
+import type { CatalogFile } from '../../domain/catalog/catalog-file.js';
+import { formatIp, lastIp, parseCidr } from '../../domain/network/ipv4.js';
+import type { Executor, Store } from '../db.js';
+import type { AzsTable, DeviceTypesTable, OsImagesTable, RaidTypesTable, RegionsTable } from '../tables.js';
+
+export type RegionRow = RegionsTable;
+export type AzRow = AzsTable;
+export type DeviceTypeRow = DeviceTypesTable;
+export type OsRow = OsImagesTable;
+export type RaidRow = RaidTypesTable;
+
+const SYNC_KEY = 'catalog.sha256';
+
+/**
+ * Makes the database hold the catalog file. Skipped when the file is byte-identical to the one
+ * last synced (fast start, and operator changes such as sold-out survive restarts). When it
+ * changed, descriptive rows are replaced and missing inventory is added; devices and public IPs
+ * already present are never removed (they may carry instances).
+ */
+export async function syncCatalog(
+  store: Store,
+  catalog: CatalogFile,
+  text: string,
+  now: number,
+): Promise<boolean> {
+  const digest = createHash('sha256').update(text).digest('hex');
+  return store.transaction(async (tx) => {
+    const prev = await tx
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', SYNC_KEY)
+      .executeTakeFirst();
+    if (prev?.value === digest) return false;
+    const osById = new Map(catalog.osImages.map((o) => [o.osTypeId, o]));
+    const raidById = new Map(catalog.raidTypes.map((r) => [r.raidTypeId, r]));
+    for (const t of ['regions', 'azs', 'device_types', 'os_images', 'raid_types'] as const) {
+      await tx.deleteFrom(t).execute();
+    }
+    for (const [ri, r] of catalog.regions.entries()) {
+      await tx
+        .insertInto('regions')
+        .values({
+          id: r.id,
+          name: r.name,
+          line_type: r.lineType,
+          position: ri,
+          bandwidth_capacity: r.bandwidthCapacity,
+          extra_uplink_capacity: r.extraUplinkCapacity,
+        })
+        .execute();
+      await tx
+        .insertInto('azs')
+        .values(r.azs.map((az, i) => ({ id: az.id, region_id: r.id, name: az.name, position: i })))
+        .execute();
+      for (const [ti, t] of r.deviceTypes.entries()) {
+        await tx
+          .insertInto('device_types')
+          .values({
+            region_id: r.id,
+            device_type: t.deviceType,
+            name: t.name,
+            family: t.family,
+            cpu_concise: t.cpuConcise,
+            cpu_detail: t.cpuDetail,
+            mem_concise: t.memConcise,
+            mem_detail: t.memDetail,
+            if_concise: t.ifConcise,
+            if_detail: t.ifDetail,
+            gpu_concise: t.gpuConcise,
+            gpu_detail: t.gpuDetail,
+            system_disk_amount: t.systemDiskAmount,
+            system_disk_size: t.systemDiskSize,
+            system_disk_model: t.systemDiskModel,
+            data_disk_amount: t.dataDiskAmount,
+            data_disk_size: t.dataDiskSize,
+            data_disk_model: t.dataDiskModel,
+            sold_out: t.soldOut ? 1 : 0,
+            position: ti,
+          })
+          .execute();
+        await tx
+          .insertInto('os_images')
+          .values(
+            t.osTypeIds.map((id, i) => {
+              const o = osById.get(id)!;
+              return {
+                id,
+                region_id: r.id,
+                device_type: t.deviceType,
+                os_name: o.osName,
+                os_type: o.osType,
+                os_version: o.osVersion,
+                position: i,
+              };
+            }),
+          )
+          .execute();
+        await tx
+          .insertInto('raid_types')
+          .values(
+            t.raidTypeIds.map((id, i) => {
+              const rd = raidById.get(id)!;
+              return {
+                id,
+                region_id: r.id,
+                device_type: t.deviceType,
+                volume_type: rd.volumeType,
+                raid_type: rd.raidType,
+                volume_detail: rd.volumeDetail,
+                description: rd.description,
+                position: i,
+              };
+            }),
+          )
+          .execute();
+        for (const az of r.azs) {
+          const serials = Array.from(
+            { length: t.devicesPerAz },
+            (_, i) => `${az.id}-${t.deviceType.replace(/^edcps\./, '')}-${String(i + 1).padStart(4, '0')}`,
+          );
+          for (let i = 0; i < serials.length; i += 200) {
+            const chunk = serials.slice(i, i + 200);
+            await tx
+              .insertInto('devices')
+              .values(
+                chunk.map((serial) => ({
+                  id: `dev-${createHash('sha256').update(serial).digest('hex').slice(0, 28)}`,
+                  serial,
+                  region_id: r.id,
+                  az_id: az.id,
+                  device_type: t.deviceType,
+                  bmc_url: '',
+                  status: 'available' as const,
+                  instance_id: null,
+                  created_at: now,
+                })),
+              )
+              .onConflict((oc) => oc.column('serial').doNothing())
+              .execute();
+          }
+        }
+      }
+      for (const pool of r.publicIpPools) {
+        const c = parseCidr(pool)!;
+        // Skip the network and broadcast addresses of each pool.
+        const ips: number[] = [];
+        for (let ip = c.base + 1; ip < lastIp(c); ip++) ips.push(ip);
+        for (let i = 0; i < ips.length; i += 500) {
+          await tx
+            .insertInto('public_ips')
+            .values(
+              ips
+                .slice(i, i + 500)
+                .map((n) => ({ region_id: r.id, ip: formatIp(n), ip_num: n, holder_id: null })),
+            )
+            .onConflict((oc) => oc.columns(['region_id', 'ip']).doNothing())
+            .execute();
+        }
+      }
+    }
+    await tx
+      .insertInto('settings')
+      .values({ key: SYNC_KEY, value: digest })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: digest }))
+      .execute();
+    return true;
+  });
+}
+
+export const listRegions = (db: Executor): Promise<RegionRow[]> =>
+  db.selectFrom('regions').selectAll().orderBy('position').execute();
+
+export const getRegion = (db: Executor, id: string): Promise<RegionRow | undefined> =>
+  db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const listAzs = (db: Executor, regionId?: string): Promise<AzRow[]> => {
+  let q = db.selectFrom('azs').selectAll();
+  if (regionId !== undefined) q = q.where('region_id', '=', regionId);
+  return q.orderBy('region_id').orderBy('position').execute();
+};
+
+export const listDeviceTypes = (db: Executor, regionId: string): Promise<DeviceTypeRow[]> =>
+  db.selectFrom('device_types').selectAll().where('region_id', '=', regionId).orderBy('position').execute();
+
+export const getDeviceType = (db: Executor, regionId: string, deviceType: string) =>
+  db
+    .selectFrom('device_types')
+    .selectAll()
+    .where('region_id', '=', regionId)
+    .where('device_type', '=', deviceType)
+    .executeTakeFirst();
+
+export const listOs = (db: Executor, regionId: string, deviceType: string): Promise<OsRow[]> =>
+  db
+    .selectFrom('os_images')
+    .selectAll()
+    .where('region_id', '=', regionId)
+    .where('device_type', '=', deviceType)
+    .orderBy('position')
+    .execute();
+
+export const listRaids = (db: Executor, regionId: string, deviceType: string): Promise<RaidRow[]> =>
+  db
+    .selectFrom('raid_types')
+    .selectAll()
+    .where('region_id', '=', regionId)
+    .where('device_type', '=', deviceType)
+    .orderBy('position')
+    .execute();
+
+/** Free devices per device type of a region (optionally one AZ). */
+export async function availableDevices(
+  db: Executor,
+  regionId: string,
+  azId?: string,
+): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('devices')
+    .select(['device_type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('region_id', '=', regionId)
+    .where('status', '=', 'available');
+  if (azId !== undefined) q = q.where('az_id', '=', azId);
+  const rows = await q.groupBy('device_type').execute();
+  return new Map(rows.map((r) => [r.device_type, Number(r.n)]));
+}
+
+export async function setSoldOut(db: Executor, regionId: string, deviceType: string, soldOut: boolean) {
+  const r = await db
+    .updateTable('device_types')
+    .set({ sold_out: soldOut ? 1 : 0 })
+    .where('region_id', '=', regionId)
+    .where('device_type', '=', deviceType)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

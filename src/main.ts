@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { buildApp } from './app.js';
+import { operatorExtensions } from './operator/extensions.js';
+import { startBackground } from './provision/background.js';
 import { type Runtime, openRuntime } from './runtime.js';
 
 export interface Server {
@@ -49,8 +51,8 @@ export async function startServer(config: Config): Promise<Server> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearInterval(housekeeping);
       await app.close();
+      await stopBackground();
       await runtime.close();
     },
   };

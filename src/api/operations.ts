@@ -1,5 +1,11 @@
 import { API_CATALOG, type OperationSpec } from './api-catalog.js';
 import { catalogHandlers } from './catalog/index.js';
+import { networkHandlers } from './network/index.js';
+import { elasticIpHandlers } from './elastic-ips/index.js';
+import { bandwidthPackageHandlers } from './bandwidth-packages/index.js';
+import { keypairHandlers } from './keypairs/index.js';
+import { instanceHandlers } from './instances/index.js';
+import { lifecycleHandlers } from './lifecycle/index.js';
 import type { Handler, HandlerMap } from './handler.js';
 import type { OperationName } from './operation-names.js';
 
@@ -10,6 +16,12 @@ import type { OperationName } from './operation-names.js';
  */
 const HANDLERS: HandlerMap = {
   ...catalogHandlers,
+  ...networkHandlers,
+  ...elasticIpHandlers,
+  ...bandwidthPackageHandlers,
+  ...keypairHandlers,
+  ...instanceHandlers,
+  ...lifecycleHandlers,
 };
 
 export interface OperationDef {

@@ -1,0 +1,7 @@
+import type { Deps } from '../deps.js';
+
+export function createBandwidthPackageService(_deps: Deps) {
+  return {};
+}
+
+export type BandwidthPackageService = ReturnType<typeof createBandwidthPackageService>;

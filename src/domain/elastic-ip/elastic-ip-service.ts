@@ -1,0 +1,7 @@
+import type { Deps } from '../deps.js';
+
+export function createElasticIpService(_deps: Deps) {
+  return {};
+}
+
+export type ElasticIpService = ReturnType<typeof createElasticIpService>;

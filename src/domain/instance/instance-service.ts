@@ -1,0 +1,7 @@
+import type { Deps } from '../deps.js';
+
+export function createInstanceService(_deps: Deps) {
+  return {};
+}
+
+export type InstanceService = ReturnType<typeof createInstanceService>;

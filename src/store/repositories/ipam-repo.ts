@@ -1,0 +1,125 @@
+import { sql } from 'kysely';
+import { type Executor, isPostgres } from '../db.js';
+
+/**
+ * Private address management inside a VPC. Every address or range handed out is one row of
+ * ip_allocations; rows never overlap within a VPC ((vpc_id, first_ip) is unique as a backstop).
+ * Callers lock the VPC row first (`lockVpc`), so concurrent allocators in one VPC queue up on
+ * PostgreSQL; SQLite transactions are already serialised (BEGIN IMMEDIATE).
+ */
+export async function lockVpc(tx: Executor, vpcId: string): Promise<void> {
+  if (isPostgres(tx)) {
+    await tx.selectFrom('vpcs').select('id').where('id', '=', vpcId).forUpdate().execute();
+  }
+}
+
+/** True when no allocation of the VPC overlaps [first, last]. */
+export async function isRangeFree(
+  tx: Executor,
+  vpcId: string,
+  first: number,
+  last: number,
+): Promise<boolean> {
+  const hit = await tx
+    .selectFrom('ip_allocations')
+    .select('id')
+    .where('vpc_id', '=', vpcId)
+    .where('first_ip', '<=', last)
+    .where('last_ip', '>=', first)
+    .limit(1)
+    .executeTakeFirst();
+  return hit === undefined;
+}
+
+/**
+ * Lowest free address in [first, last] of the VPC, or undefined when the range is full.
+ * A candidate is either `first` or the address after an allocation; since allocations never
+ * overlap, the address after allocation A is taken exactly when another allocation starts there.
+ */
+export async function firstFreeIp(
+  tx: Executor,
+  vpcId: string,
+  first: number,
+  last: number,
+): Promise<number | undefined> {
+  if (first > last) return undefined;
+  const cover = await tx
+    .selectFrom('ip_allocations')
+    .select('last_ip')
+    .where('vpc_id', '=', vpcId)
+    .where('first_ip', '<=', first)
+    .orderBy('first_ip', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (cover === undefined || Number(cover.last_ip) < first) return first;
+  const row = await sql<{ c: number | string }>`
+    SELECT a.last_ip + 1 AS c FROM ip_allocations a
+    WHERE a.vpc_id = ${vpcId} AND a.last_ip >= ${first} AND a.last_ip < ${last}
+      AND NOT EXISTS (SELECT 1 FROM ip_allocations b WHERE b.vpc_id = a.vpc_id AND b.first_ip = a.last_ip + 1)
+    ORDER BY a.last_ip LIMIT 1`.execute(tx);
+  const c = row.rows[0]?.c;
+  return c === undefined ? undefined : Number(c);
+}
+
+export async function insertAllocation(
+  tx: Executor,
+  row: {
+    vpc_id: string;
+    subnet_id: string;
+    first_ip: number;
+    last_ip: number;
+    kind: 'instance' | 'extension' | 'alias';
+    owner_id: string;
+    created_at: number;
+  },
+): Promise<void> {
+  await tx.insertInto('ip_allocations').values(row).execute();
+}
+
+export async function releaseByOwner(tx: Executor, ownerId: string): Promise<void> {
+  await tx.deleteFrom('ip_allocations').where('owner_id', '=', ownerId).execute();
+}
+
+/** Addresses allocated inside [first, last] of a VPC. */
+export async function allocatedInRange(
+  db: Executor,
+  vpcId: string,
+  first: number,
+  last: number,
+): Promise<number> {
+  const r = await db
+    .selectFrom('ip_allocations')
+    .select((eb) => eb.fn.sum<number | string | null>(sql`last_ip - first_ip + 1`).as('n'))
+    .where('vpc_id', '=', vpcId)
+    .where('first_ip', '>=', first)
+    .where('last_ip', '<=', last)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Free addresses of [first, last], lowest first, at most `limit`. */
+export async function freeIps(
+  db: Executor,
+  vpcId: string,
+  first: number,
+  last: number,
+  limit: number,
+): Promise<number[]> {
+  const taken = await db
+    .selectFrom('ip_allocations')
+    .select(['first_ip', 'last_ip'])
+    .where('vpc_id', '=', vpcId)
+    .where('first_ip', '<=', last)
+    .where('last_ip', '>=', first)
+    .orderBy('first_ip')
+    .execute();
+  const out: number[] = [];
+  let ip = first;
+  for (const t of taken) {
+    while (ip < Number(t.first_ip) && ip <= last && out.length < limit) out.push(ip++);
+    ip = Math.max(ip, Number(t.last_ip) + 1);
+    if (out.length >= limit) return out;
+  }
+  while (ip <= last && out.length < limit) out.push(ip++);
+  return out;
+}

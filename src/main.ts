@@ -25,19 +25,17 @@ export async function startServer(config: Config): Promise<Server> {
         `  EDCPS_ACCESS_KEY_ID=${c.accessKeyId}\n  EDCPS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n`,
     );
   }
+  const ext = operatorExtensions(runtime);
   const app = await buildApp({
     services,
     logger: log,
     signatureWindowSeconds: config.signatureWindowSeconds,
     bodyLimit: config.bodyLimit,
     now: () => Date.now(),
+    extensions: ext.plugins,
+    ...ext.hooks,
   });
-  const housekeeping = setInterval(() => {
-    void services.accounts
-      .purgeNonces(Date.now())
-      .catch((err: unknown) => log.warn({ err }, 'nonce purge failed'));
-  }, 60_000);
-  housekeeping.unref();
+  const stopBackground = startBackground(runtime);
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

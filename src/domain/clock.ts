@@ -2,6 +2,11 @@
 export interface Clock {
   /** Milliseconds since the epoch, as the system under test should see it. */
   now(): number;
+  /**
+   * Refreshes a clock whose time lives elsewhere (manual time mode keeps it in the database).
+   * The reconciler awaits it before each pass; plain clocks leave it undefined.
+   */
+  sync?(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

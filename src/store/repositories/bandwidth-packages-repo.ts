@@ -1,0 +1,79 @@
+import { type Executor, isPostgres } from '../db.js';
+import { paged } from '../paging.js';
+import type { BandwidthPackagesTable } from '../tables.js';
+
+export type BandwidthPackageRow = BandwidthPackagesTable;
+
+export async function insertBandwidthPackage(tx: Executor, row: BandwidthPackageRow): Promise<void> {
+  await tx.insertInto('bandwidth_packages').values(row).execute();
+}
+
+/** One package of the account in the region; `lock` takes a row lock on PostgreSQL. */
+export const getBandwidthPackage = (
+  db: Executor,
+  owner: { accountId: string; regionId: string },
+  id: string,
+  lock = false,
+): Promise<BandwidthPackageRow | undefined> =>
+  db
+    .selectFrom('bandwidth_packages')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', owner.accountId)
+    .where('region_id', '=', owner.regionId)
+    .$if(lock && isPostgres(db), (q) => q.forUpdate())
+    .executeTakeFirst();
+
+export function listBandwidthPackages(
+  db: Executor,
+  q: { accountId: string; regionId: string; ids?: readonly string[]; name?: string },
+  page: { offset: number; pageSize: number },
+): Promise<{ rows: BandwidthPackageRow[]; totalCount: number }> {
+  const query = db
+    .selectFrom('bandwidth_packages')
+    .selectAll()
+    .where('account_id', '=', q.accountId)
+    .where('region_id', '=', q.regionId)
+    .$if(q.ids !== undefined, (s) => s.where('id', 'in', [...q.ids!]))
+    .$if(q.name !== undefined, (s) => s.where('name', '=', q.name!))
+    .orderBy('created_at')
+    .orderBy('id');
+  return paged(query, page);
+}
+
+export async function countMembers(db: Executor, packageId: string): Promise<number> {
+  const r = await db
+    .selectFrom('elastic_ips')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('bandwidth_package_id', '=', packageId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Bandwidth sold to packages in the region. */
+export async function packagesBandwidth(
+  db: Executor,
+  regionId: string,
+): Promise<{ bandwidth: number; extra: number }> {
+  const r = await db
+    .selectFrom('bandwidth_packages')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('bandwidth'), eb.lit(0)).as('bw'),
+      eb.fn.coalesce(eb.fn.sum<number>('extra_uplink_bandwidth'), eb.lit(0)).as('extra'),
+    ])
+    .where('region_id', '=', regionId)
+    .executeTakeFirst();
+  return { bandwidth: Number(r?.bw ?? 0), extra: Number(r?.extra ?? 0) };
+}
+
+export async function updateBandwidthPackage(
+  tx: Executor,
+  id: string,
+  set: Partial<Pick<BandwidthPackageRow, 'name' | 'bandwidth' | 'extra_uplink_bandwidth'>>,
+): Promise<void> {
+  await tx.updateTable('bandwidth_packages').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteBandwidthPackage(tx: Executor, id: string): Promise<void> {
+  await tx.deleteFrom('bandwidth_packages').where('id', '=', id).execute();
+}

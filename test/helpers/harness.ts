@@ -59,7 +59,7 @@ export function encodeQuery(query: Record<string, string | number | boolean> | u
 }
 
 export async function createHarness(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: { env?: Record<string, string>; clock?: Clock; log?: pino.Logger } = {},
 ): Promise<TestHarness> {
   const db = await createTestDatabase();
   const config = loadConfig({
@@ -71,7 +71,7 @@ export async function createHarness(
     EDCPS_LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const log = pino({ level: 'silent' });
+  const log = opts.log ?? pino({ level: 'silent' });
   const runtime = await openRuntime(config, { log, clock: opts.clock });
   const app = await buildApp({
     services: runtime.services,

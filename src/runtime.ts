@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { NewCredentials } from './domain/account/account-service.js';
+import { openSimClock } from './domain/operator/sim-clock.js';
 import { SecretBox } from './domain/secret-box.js';
 import { type Services, createServices } from './domain/services.js';
 import { resolveMasterKey } from './master-key.js';
@@ -45,7 +46,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   const store = openStore(config.databaseUrl);
   try {
     await migrate(store);
-    const clock = opts.clock ?? systemClock;
+    const clock = opts.clock ?? (config.timeMode === 'manual' ? await openSimClock(store) : systemClock);
     await syncCatalog(store, catalog, text, clock.now());
     const services = createServices({
       store,

@@ -1,0 +1,50 @@
+import type { Store } from '../../store/db.js';
+import { addToIntSetting, getSetting, initSetting } from '../../store/repositories/settings-repo.js';
+import type { Clock } from '../clock.js';
+
+/** Settings key of the simulated time (epoch milliseconds, decimal text). */
+export const SIM_TIME_KEY = 'clock.simulated_ms';
+
+export interface SimClock extends Clock {
+  sync(): Promise<void>;
+}
+
+/** Reads the simulated time, starting it at wall time the first time any process asks. */
+export async function readSimTime(store: Store, wallNow: () => number = Date.now): Promise<number> {
+  const v =
+    (await getSetting(store.db, SIM_TIME_KEY)) ??
+    (await initSetting(store.db, SIM_TIME_KEY, String(wallNow())));
+  const ms = Number(v);
+  if (!Number.isSafeInteger(ms))
+    throw new Error(`setting ${SIM_TIME_KEY} holds "${v}", not epoch milliseconds`);
+  return ms;
+}
+
+/**
+ * Manual time mode: time stands still until an operator advances it (`edcps time advance`).
+ * It lives in the database so every process (servers, CLI) shares it. `now()` answers from the
+ * value read by the last `sync()`: the reconciler syncs before each pass, so an advance reaches
+ * the server within one pass.
+ */
+export async function openSimClock(store: Store, wallNow: () => number = Date.now): Promise<SimClock> {
+  let current = await readSimTime(store, wallNow);
+  return {
+    now: () => current,
+    async sync() {
+      // Never step backwards, even if two syncs race and the older read lands last.
+      current = Math.max(current, await readSimTime(store, wallNow));
+    },
+  };
+}
+
+/** Moves simulated time forward by `seconds` (atomic across processes); returns the new time. */
+export async function advanceSimTime(
+  store: Store,
+  seconds: number,
+  wallNow: () => number = Date.now,
+): Promise<number> {
+  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError('seconds must be a number ≥ 0');
+  await readSimTime(store, wallNow);
+  await addToIntSetting(store.db, SIM_TIME_KEY, Math.round(seconds * 1000));
+  return readSimTime(store, wallNow);
+}

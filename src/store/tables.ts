@@ -166,6 +166,8 @@ export interface IpAllocationsTable {
   id: Generated<number>;
   vpc_id: string;
   subnet_id: string;
+  /** Address pool the range comes from: the subnet id (its primary CIDR) or a secondary CIDR id. */
+  pool_id: string;
   first_ip: number;
   last_ip: number;
   kind: 'instance' | 'extension' | 'alias';

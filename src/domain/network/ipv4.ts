@@ -45,3 +45,41 @@ export const cidrsOverlap = (a: Cidr, b: Cidr): boolean => a.base <= lastIp(b) &
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((t) => parseCidr(t) as Cidr);
 
 export const isPrivateCidr = (c: Cidr): boolean => PRIVATE_RANGES.some((r) => cidrContains(r, c));
+
+/** Why a CIDR text was rejected, so messages can tell a typo from a misaligned range. */
+export type CidrCheck =
+  | { ok: true; cidr: Cidr }
+  | { ok: false; reason: 'syntax' }
+  | { ok: false; reason: 'misaligned'; aligned: string };
+
+/** Like parseCidr, but a misaligned `a.b.c.d/p` reports the aligned range it probably meant. */
+export function checkCidr(text: string): CidrCheck {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(text);
+  const ip = m ? parseIp(m[1]) : undefined;
+  const prefix = m ? Number(m[2]) : NaN;
+  if (!m || ip === undefined || prefix > 32) return { ok: false, reason: 'syntax' };
+  const size = 2 ** (32 - prefix);
+  if (ip % size !== 0) {
+    return { ok: false, reason: 'misaligned', aligned: `${formatIp(ip - (ip % size))}/${prefix}` };
+  }
+  return { ok: true, cidr: { base: ip, prefix, size } };
+}
+
+/**
+ * Every address pool (a subnet's primary CIDR, a secondary CIDR) reserves three addresses:
+ * the network address, the gateway (network + 1) and the broadcast address.
+ */
+export const RESERVED_PER_POOL = 3;
+
+export const usableFirst = (c: Cidr): number => c.base + 2;
+
+export const usableLast = (c: Cidr): number => lastIp(c) - 1;
+
+export const usableCount = (c: Cidr): number => Math.max(0, c.size - RESERVED_PER_POOL);
+
+export const isReservedIp = (c: Cidr, ip: number): boolean =>
+  ip === c.base || ip === c.base + 1 || ip === lastIp(c);
+
+/** True when `inner` (inside `pool`) includes the network, gateway or broadcast address. */
+export const coversReserved = (pool: Cidr, inner: Cidr): boolean =>
+  inner.base <= pool.base + 1 || lastIp(inner) >= lastIp(pool);

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder, Kysely } from 'kysely';
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from 'kysely';
 import type { Dialect } from '../dialect.js';
 
 /** Frozen once merged: later changes go in new migrations. */
@@ -200,6 +200,22 @@ export function initial(dialect: Dialect) {
         .columns(['account_id', 'region_id', 'created_at'])
         .execute();
       await s.createIndex('subnets_vpc').on('subnets').column('vpc_id').execute();
+      // At most one default VPC per account and region, one default subnet per VPC and AZ: the
+      // backstop for concurrent createInstances creating them on first use.
+      await s
+        .createIndex('vpcs_default')
+        .on('vpcs')
+        .columns(['account_id', 'region_id'])
+        .unique()
+        .where(sql.ref('is_default'), '=', sql.lit(1))
+        .execute();
+      await s
+        .createIndex('subnets_default')
+        .on('subnets')
+        .columns(['vpc_id', 'az_id'])
+        .unique()
+        .where(sql.ref('is_default'), '=', sql.lit(1))
+        .execute();
       await s
         .createTable('secondary_cidrs')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -215,6 +231,7 @@ export function initial(dialect: Dialect) {
         .addColumn('id', serial, serialPk)
         .addColumn('vpc_id', 'text', nn)
         .addColumn('subnet_id', 'text', nn)
+        .addColumn('pool_id', 'text', nn)
         .addColumn('first_ip', 'bigint', nn)
         .addColumn('last_ip', 'bigint', nn)
         .addColumn('kind', 'text', nn)
@@ -228,6 +245,7 @@ export function initial(dialect: Dialect) {
         .columns(['subnet_id', 'first_ip'])
         .execute();
       await s.createIndex('ip_allocations_owner').on('ip_allocations').column('owner_id').execute();
+      await s.createIndex('ip_allocations_pool').on('ip_allocations').column('pool_id').execute();
       await s
         .createTable('alias_ips')
         .addColumn('id', 'text', (c) => c.primaryKey())

@@ -66,6 +66,7 @@ export async function insertAllocation(
   row: {
     vpc_id: string;
     subnet_id: string;
+    pool_id: string;
     first_ip: number;
     last_ip: number;
     kind: 'instance' | 'extension' | 'alias';
@@ -78,6 +79,65 @@ export async function insertAllocation(
 
 export async function releaseByOwner(tx: Executor, ownerId: string): Promise<void> {
   await tx.deleteFrom('ip_allocations').where('owner_id', '=', ownerId).execute();
+}
+
+/**
+ * Releases everything an instance holds: its own addresses (owner = instance id) and the
+ * ranges of its alias IPs (owner = alias IP id). Idempotent.
+ */
+export async function releaseInstanceAllocations(tx: Executor, instanceId: string): Promise<void> {
+  await tx
+    .deleteFrom('ip_allocations')
+    .where((eb) =>
+      eb.or([
+        eb('owner_id', '=', instanceId),
+        eb(
+          'owner_id',
+          'in',
+          eb.selectFrom('alias_ips').select('alias_ips.id').where('alias_ips.instance_id', '=', instanceId),
+        ),
+      ]),
+    )
+    .execute();
+}
+
+/** Addresses allocated per pool (subnet primary CIDR or secondary CIDR id); absent → 0. */
+export async function allocatedByPool(
+  db: Executor,
+  poolIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (poolIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('ip_allocations')
+    .select('pool_id')
+    .select((eb) => eb.fn.sum<number | string | null>(sql`last_ip - first_ip + 1`).as('n'))
+    .where('pool_id', 'in', [...poolIds])
+    .groupBy('pool_id')
+    .execute();
+  for (const r of rows) out.set(r.pool_id, Number(r.n ?? 0));
+  return out;
+}
+
+/** True when anything (instance address, alias range) is allocated in the subnet or its secondary CIDR. */
+export async function subnetHasAllocations(db: Executor, subnetId: string): Promise<boolean> {
+  const hit = await db
+    .selectFrom('ip_allocations')
+    .select('id')
+    .where('subnet_id', '=', subnetId)
+    .limit(1)
+    .executeTakeFirst();
+  return hit !== undefined;
+}
+
+export async function poolHasAllocations(db: Executor, poolId: string): Promise<boolean> {
+  const hit = await db
+    .selectFrom('ip_allocations')
+    .select('id')
+    .where('pool_id', '=', poolId)
+    .limit(1)
+    .executeTakeFirst();
+  return hit !== undefined;
 }
 
 /** Addresses allocated inside [first, last] of a VPC. */

@@ -39,7 +39,7 @@ export function toRoutePath(jdPath: string): string {
   const last = withParams.slice(i + 1);
   // The last segment may be `{id}:action` or `collection:action`; the colon after a param name
   // is the action separator, not part of the name.
-  const m = /^(:?\w*):(\w+)$/.exec(last);
+  const m = /^(:?\w+):(\w+)$/.exec(last);
   return m ? `${withParams.slice(0, i + 1)}${m[1]}/@${m[2]}` : withParams;
 }
 

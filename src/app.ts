@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { failure, toApiError } from './api/envelope.js';
 import { type ApiOptions, registerApi, rewriteActionUrl } from './api/router.js';
 import { newRequestId } from './domain/ids.js';
 import { migrationsApplied } from './store/migrate.js';
@@ -20,6 +21,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     rewriteUrl: (req) => rewriteActionUrl(req.url ?? '/'),
     bodyLimit: opts.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Bad percent-encoding and over-long path parameters fail before routing, where Fastify
+    // answers with its own body and no hooks run: answer in the JD envelope, with the id header.
+    frameworkErrors: (err, request, reply) => {
+      const { error } = toApiError(err, opts.bodyLimit);
+      const body = JSON.stringify(failure(request.id, error));
+      reply.raw.writeHead(error.code, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'x-jdcloud-request-id': request.id,
+      });
+      reply.raw.end(body);
+    },
   });
   for (const ext of opts.extensions ?? []) await ext(app);
 

@@ -70,6 +70,8 @@ export function toApiError(e: unknown, bodyLimit: number): { error: ApiError; un
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { error: invalidArgument('request body', 'must be a JSON object'), unexpected: false };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { error: invalidArgument('path', 'a path parameter exceeds 200 characters'), unexpected: false };
     case 'FST_ERR_BAD_URL':
       return { error: invalidArgument('path', 'is not valid percent-encoding'), unexpected: false };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../src/auth/sign.js';
+import { type TestHarness, createHarness } from '../helpers/harness.js';
+
+/**
+ * Reproducers of what the fuzzer found: URLs that fail before routing (bad percent-encoding,
+ * an over-long path parameter) used to get Fastify's own body and no request-id header.
+ */
+describe('requests that fail before routing', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  async function signedGet(path: string) {
+    const headers = signRequest({
+      method: 'GET',
+      host: 'localhost',
+      path,
+      accessKeyId: h.credentials.accessKeyId,
+      secretAccessKey: h.credentials.secretAccessKey,
+      region: 'cn-east-tz1',
+    });
+    return h.inject({ method: 'GET', url: path, headers });
+  }
+
+  it('answers a bare % in the path with 400 INVALID_ARGUMENT in the envelope', async () => {
+    const res = await signedGet('/v1/regions/cn-east-tz1/vpcs/%');
+    const body = res.json();
+    expect(res.statusCode).toBe(400);
+    expect(body).toEqual({
+      requestId: expect.stringMatching(/^[a-z0-9]{32}$/),
+      error: {
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: 'invalid parameter path: is not valid percent-encoding',
+      },
+    });
+    expect(res.headers['x-jdcloud-request-id']).toBe(body.requestId);
+  });
+
+  it('answers a truncated UTF-8 escape in the region with 400 INVALID_ARGUMENT in the envelope', async () => {
+    const res = await signedGet('/v1/regions/%E0%A4%A/vpcs');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toBe('invalid parameter path: is not valid percent-encoding');
+    expect(res.headers['x-jdcloud-request-id']).toBe(res.json().requestId);
+  });
+
+  it('answers a path parameter over 200 characters with 400 INVALID_ARGUMENT in the envelope', async () => {
+    const res = await signedGet(`/v1/regions/cn-east-tz1/vpcs/vpc-${'a'.repeat(300)}`);
+    const body = res.json();
+    expect(res.statusCode).toBe(400);
+    expect(body.error).toEqual({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: 'invalid parameter path: a path parameter exceeds 200 characters',
+    });
+    expect(res.headers['x-jdcloud-request-id']).toBe(body.requestId);
+  });
+});

@@ -12,7 +12,9 @@ export const IDEMPOTENCY_RETENTION_MS = 48 * 3600 * 1000;
  * A key already recorded returns the first result without running `work` — whatever the new
  * body says (JD semantics). Two concurrent first requests: on SQLite transactions are
  * serialised, so the second sees the first's row; on PostgreSQL the second's insert waits on
- * the first's uncommitted key, fails as a duplicate, and the retry returns the stored result.
+ * the first's uncommitted key, fails as a duplicate, and the retry returns the stored result;
+ * if instead `work` blocked on a row lock the first held and then failed, the first's recorded
+ * result is returned all the same.
  * Only successes are recorded: a rejected request may be retried with the same token.
  */
 export async function idempotent<T>(
@@ -34,6 +36,12 @@ export async function idempotent<T>(
       });
     } catch (e) {
       if (attempt < 5 && ((key && isUniqueViolation(e)) || isRetryableTxError(e))) continue;
+      // A concurrent first request with the same token may have won while this one waited on a
+      // row lock and then failed a precondition the winner just changed: answer the winner's result.
+      if (key) {
+        const prev = await findResponse(store.db, key);
+        if (prev !== undefined) return JSON.parse(prev) as T;
+      }
       throw e;
     }
   }

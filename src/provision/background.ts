@@ -1,14 +1,31 @@
+import { IDEMPOTENCY_RETENTION_MS } from '../domain/idempotency.js';
 import type { Runtime } from '../runtime.js';
+import { purgeResponses } from '../store/repositories/idempotency-repo.js';
+import { createReconciler } from './reconciler.js';
+
+const HOUSEKEEPING_MS = 60_000;
 
 /**
- * Background work of a serving process (the provisioning reconciler, housekeeping).
+ * Background work of a serving process: the provisioning reconciler (when
+ * `config.reconciler`), and housekeeping (expired nonces, idempotency keys past retention).
  * Returns a function that stops it and waits for in-flight steps to persist.
  */
 export function startBackground(runtime: Runtime): () => Promise<void> {
-  const { services, log } = runtime;
+  const { services, log, store, config } = runtime;
+  const reconciler = config.reconciler ? createReconciler(services.deps) : undefined;
+  reconciler?.start();
+  if (reconciler) log.info({ owner: reconciler.owner }, 'reconciler started');
+
   const housekeeping = setInterval(() => {
-    void services.accounts.purgeNonces(Date.now()).catch((err: unknown) => log.warn({ err }, 'nonce purge failed'));
-  }, 60_000);
+    const now = Date.now();
+    void services.accounts.purgeNonces(now).catch((err: unknown) => log.warn({ err }, 'nonce purge failed'));
+    void purgeResponses(store.db, now - IDEMPOTENCY_RETENTION_MS).catch((err: unknown) =>
+      log.warn({ err }, 'idempotency key purge failed'),
+    );
+  }, HOUSEKEEPING_MS);
   housekeeping.unref();
-  return async () => clearInterval(housekeeping);
+  return async () => {
+    clearInterval(housekeeping);
+    await reconciler?.stop();
+  };
 }

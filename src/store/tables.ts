@@ -332,6 +332,20 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Instances per account and region (quota checks, unfiltered list totals). */
+export interface InstanceCountsTable {
+  account_id: string;
+  region_id: string;
+  n: number;
+}
+
+/** The simulated driver's record of a device: JSON of power, RAID, OS, network, credentials. */
+export interface DeviceDriverStateTable {
+  device_id: string;
+  state: string;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -354,6 +368,8 @@ export interface Database {
   elastic_ips: ElasticIpsTable;
   bandwidth_packages: BandwidthPackagesTable;
   instances: InstancesTable;
+  instance_counts: InstanceCountsTable;
+  device_driver_state: DeviceDriverStateTable;
   instance_events: InstanceEventsTable;
   faults: FaultsTable;
   settings: SettingsTable;

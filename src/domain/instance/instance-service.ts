@@ -1,7 +1,142 @@
-import type { Deps } from '../deps.js';
+import type { Tx } from '../../store/db.js';
+import {
+  type InstanceListQuery,
+  type InstanceRow,
+  getInstanceRow,
+  getInstanceView,
+  listInstanceViews,
+} from '../../store/repositories/instances-repo.js';
+import { createAccountService } from '../account/account-service.js';
+import type { Caller, Deps } from '../deps.js';
+import { invalidArgument, notFound } from '../errors.js';
+import { idempotencyKey, idempotent } from '../idempotency.js';
+import { createInstancesInTx } from './create-instances.js';
+import { type InstanceModel, toInstanceModel } from './instance-model.js';
+import { STATUS_LIST } from './states.js';
 
-export function createInstanceService(_deps: Deps) {
-  return {};
+export { type InstanceModel, toInstanceModel } from './instance-model.js';
+
+/**
+ * The instance row an action applies to, row-locked on PostgreSQL so the action's checks and
+ * its intent see the same state. Missing or another account's → NOT_FOUND.
+ */
+export async function getInstanceForAction(tx: Tx, caller: Caller, instanceId: string): Promise<InstanceRow> {
+  const row = await getInstanceRow(tx, caller, instanceId, true);
+  if (!row) throw notFound('instance', instanceId);
+  return row;
+}
+
+/** describeInstances query: plain parameters and filters as the API received them. */
+export interface DescribeInstancesInput {
+  page: { pageNumber: number; pageSize: number; offset: number };
+  instanceIds?: readonly string[];
+  statuses?: readonly string[];
+  name?: string;
+  az?: string;
+  deviceType?: string;
+  subnetId?: string;
+  enableInternet?: string;
+  privateIp?: string;
+  extensionPrivateIp?: string;
+  keypairId?: string;
+  interfaceMode?: string;
+  networkType?: string;
+}
+
+export function createInstanceService(deps: Deps) {
+  const { store, clock } = deps;
+  const accounts = createAccountService(deps);
+
+  async function view(caller: Caller, instanceId: string) {
+    const v = await getInstanceView(store.db, caller, instanceId);
+    if (!v) throw notFound('instance', instanceId);
+    return v;
+  }
+
+  return {
+    /**
+     * createInstances: returns at once with the new ids; provisioning is asynchronous. A repeated
+     * clientToken returns the first result without executing again. Throws INVALID_ARGUMENT,
+     * OUT_OF_RANGE, FAILED_PRECONDITION (sold out, stock, addresses), QUOTA_EXCEEDED.
+     */
+    createInstances(caller: Caller, instanceSpec: unknown, clientToken: string | undefined) {
+      return idempotent(
+        store,
+        idempotencyKey(caller, 'createInstances', clientToken),
+        () => clock.now(),
+        (tx) => createInstancesInTx(deps, tx, caller, instanceSpec, (a, r, t) => accounts.quota(a, r, t)),
+      );
+    },
+
+    async describeInstance(caller: Caller, instanceId: string): Promise<{ instance: InstanceModel }> {
+      return { instance: toInstanceModel(await view(caller, instanceId), clock.now()) };
+    },
+
+    /**
+     * One page, newest first. Filters `instanceId` and `status` take several values (OR-ed);
+     * `name` matches a case-insensitive substring; the other parameters match exactly. An
+     * unknown status value is refused rather than silently matching nothing.
+     */
+    async describeInstances(caller: Caller, input: DescribeInstancesInput) {
+      for (const s of input.statuses ?? []) {
+        if (!(STATUS_LIST as readonly string[]).includes(s)) {
+          throw invalidArgument('filters.status', `unknown status "${s}"; one of ${STATUS_LIST.join(', ')}`);
+        }
+      }
+      const q: InstanceListQuery = {
+        ids: input.instanceIds,
+        statuses: input.statuses,
+        name: input.name,
+        az: input.az,
+        deviceType: input.deviceType,
+        subnetId: input.subnetId,
+        enableInternet: input.enableInternet,
+        privateIp: input.privateIp,
+        extensionPrivateIp: input.extensionPrivateIp,
+        keypairId: input.keypairId,
+        interfaceMode: input.interfaceMode,
+        networkType: input.networkType,
+      };
+      for (const k of Object.keys(q) as (keyof InstanceListQuery)[]) if (q[k] === undefined) delete q[k];
+      const { rows, totalCount } = await listInstanceViews(store.db, caller, q, input.page);
+      const now = clock.now();
+      return {
+        instances: rows.map((r) => toInstanceModel(r, now)),
+        pageNumber: input.page.pageNumber,
+        pageSize: input.page.pageSize,
+        totalCount,
+      };
+    },
+
+    async describeInstanceName(caller: Caller, instanceId: string): Promise<{ name: string }> {
+      const row = await getInstanceRow(store.db, caller, instanceId);
+      if (!row) throw notFound('instance', instanceId);
+      return { name: row.name };
+    },
+
+    async describeInstanceRaid(caller: Caller, instanceId: string) {
+      const row = await getInstanceRow(store.db, caller, instanceId);
+      if (!row) throw notFound('instance', instanceId);
+      return {
+        sysRaidTypeId: row.sys_raid_type_id,
+        sysRaidType: row.sys_raid_type,
+        dataRaidTypeId: row.data_raid_type_id,
+        dataRaidType: row.data_raid_type,
+      };
+    },
+
+    /**
+     * Hardware health, not lifecycle status. The simulated fleet has no failing parts, so every
+     * component reports healthy unless the instance is in `error` (a provisioning step failed on
+     * its hardware), when all four report false.
+     */
+    async describeInstanceStatus(caller: Caller, instanceId: string) {
+      const row = await getInstanceRow(store.db, caller, instanceId);
+      if (!row) throw notFound('instance', instanceId);
+      const healthy = row.status !== 'error';
+      return { cpus: healthy, mems: healthy, disks: healthy, nics: healthy };
+    },
+  };
 }
 
 export type InstanceService = ReturnType<typeof createInstanceService>;

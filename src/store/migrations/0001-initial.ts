@@ -385,6 +385,22 @@ export function initial(dialect: Dialect) {
         .execute();
       await s.createIndex('instances_due').on('instances').columns(['next_run_at']).execute();
       await s.createIndex('instances_subnet').on('instances').column('subnet_id').execute();
+      // Instances per account and region, kept in the transactions that insert and delete
+      // instances: quota checks and unfiltered describeInstances totals without counting rows.
+      await s
+        .createTable('instance_counts')
+        .addColumn('account_id', 'text', nn)
+        .addColumn('region_id', 'text', nn)
+        .addColumn('n', 'integer', nn)
+        .addPrimaryKeyConstraint('instance_counts_pk', ['account_id', 'region_id'])
+        .execute();
+      // What the simulated driver did to each device (power, RAID, OS, network, credentials).
+      await s
+        .createTable('device_driver_state')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', nn)
+        .addColumn('updated_at', 'bigint', nn)
+        .execute();
       await s
         .createTable('instance_events')
         .addColumn('id', serial, serialPk)

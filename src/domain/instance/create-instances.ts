@@ -1,0 +1,307 @@
+import type { Tx } from '../../store/db.js';
+import {
+  getRegion,
+  listAzs,
+  listOs,
+  listRaids,
+  getDeviceType,
+} from '../../store/repositories/catalog-repo.js';
+import { insertEvents } from '../../store/repositories/instances-repo.js';
+import {
+  type InstanceRow,
+  addToInstanceCount,
+  insertInstances,
+  keypairBelongsTo,
+  lockInstanceCount,
+} from '../../store/repositories/instances-repo.js';
+import { allocateDevices, countAvailableDevices } from '../../store/repositories/inventory-repo.js';
+import { chargeColumns } from '../charge.js';
+import type { Caller, Deps } from '../deps.js';
+import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
+import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
+import { newId } from '../ids.js';
+import {
+  type SubnetRef,
+  allocateInstanceAliasIps,
+  allocateInstanceIps,
+  resolveInstanceSubnet,
+} from '../network/instance-network.js';
+import { defaultHostname } from './instance-rules.js';
+import { type InstanceSpec, type NicInternet, parseInstanceSpec } from './instance-spec.js';
+import { TRANSITIONS, stepsOf } from './states.js';
+
+const F = 'instanceSpec';
+
+/** What createInstances needs to know about quotas (the account service provides it). */
+export type QuotaOf = (accountId: string, regionId: string, tx: Tx) => Promise<{ instances: number }>;
+
+/** The catalog facts a spec refers to, resolved and checked. */
+interface Resolved {
+  lineType: string;
+  os: { id: string; os_name: string; os_type: string; os_version: string };
+  sysRaid: { id: string; raid_type: string };
+  dataRaid: { id: string; raid_type: string };
+}
+
+/**
+ * Checks every reference of the spec against the region's catalog and the caller's resources,
+ * in the order of the model. Throws INVALID_ARGUMENT naming the field, FAILED_PRECONDITION for a
+ * sold-out device type.
+ */
+async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Promise<Resolved> {
+  const region = await getRegion(tx, caller.regionId);
+  if (!region) throw invalidArgument('regionId', `unknown region "${caller.regionId}"`);
+  const azs = await listAzs(tx, caller.regionId);
+  if (!azs.some((a) => a.id === spec.az)) {
+    throw invalidArgument(`${F}.az`, `unknown availability zone "${spec.az}" in region ${caller.regionId}`);
+  }
+  const type = await getDeviceType(tx, caller.regionId, spec.deviceType);
+  if (!type) {
+    throw invalidArgument(
+      `${F}.deviceType`,
+      `unknown device type "${spec.deviceType}" in region ${caller.regionId}`,
+    );
+  }
+  if (type.sold_out === 1) throw failedPrecondition(`device type ${spec.deviceType} is sold out`);
+  const os = (await listOs(tx, caller.regionId, spec.deviceType)).find((o) => o.id === spec.osTypeId);
+  if (!os) {
+    throw invalidArgument(
+      `${F}.osTypeId`,
+      `OS "${spec.osTypeId}" is not offered for device type ${spec.deviceType}`,
+    );
+  }
+  const raids = await listRaids(tx, caller.regionId, spec.deviceType);
+  const raidOf = (field: string, id: string, volume: 'system' | 'data') => {
+    const r = raids.find((x) => x.id === id);
+    if (!r)
+      throw invalidArgument(field, `RAID type "${id}" is not offered for device type ${spec.deviceType}`);
+    if (r.volume_type !== volume) {
+      throw invalidArgument(
+        field,
+        `RAID type "${id}" is a ${r.volume_type} RAID; a ${volume} RAID is required`,
+      );
+    }
+    return r;
+  };
+  const sysRaid = raidOf(`${F}.sysRaidTypeId`, spec.sysRaidTypeId, 'system');
+  const dataRaid = raidOf(`${F}.dataRaidTypeId`, spec.dataRaidTypeId, 'data');
+  const checkLine = (field: string, nic: NicInternet | undefined) => {
+    if (nic?.lineType !== undefined && nic.lineType !== region.line_type) {
+      throw invalidArgument(
+        field,
+        `region ${caller.regionId} offers only line "${region.line_type}" (describeLineTypes)`,
+      );
+    }
+  };
+  checkLine(`${F}.lineType`, spec.internet);
+  checkLine(`${F}.extensionLineType`, spec.extension?.internet);
+  if (spec.keypairId !== undefined && !(await keypairBelongsTo(tx, caller, spec.keypairId))) {
+    throw invalidArgument(`${F}.keypairId`, `key pair "${spec.keypairId}" not found`);
+  }
+  return { lineType: region.line_type, os, sysRaid, dataRaid };
+}
+
+/**
+ * createInstances (reference §d.5 #28): validates every field and reference, then — in the
+ * transaction `idempotent()` gives it — charges quota and stock and allocates devices, private
+ * addresses, alias ranges, default network and one elastic IP per NIC with internet. Any failure
+ * rolls all of it back: either every instance exists afterwards, or none. Each instance starts
+ * `creating` at the first provisioning step; the reconciler takes it from there.
+ */
+export async function createInstancesInTx(
+  deps: Deps,
+  tx: Tx,
+  caller: Caller,
+  rawSpec: unknown,
+  quotaOf: QuotaOf,
+): Promise<{ instanceIds: string[] }> {
+  const spec = parseInstanceSpec(rawSpec);
+  const ref = await resolveReferences(tx, caller, spec);
+
+  const inUse = await lockInstanceCount(tx, caller);
+  const quota = (await quotaOf(caller.accountId, caller.regionId, tx)).instances;
+  if (inUse + spec.count > quota) {
+    throw quotaExceeded(
+      `instance quota exceeded in region ${caller.regionId}: ${inUse} of ${quota} in use, ${spec.count} requested`,
+    );
+  }
+
+  const ids = Array.from({ length: spec.count }, () => newId('instance'));
+  const where = { regionId: caller.regionId, azId: spec.az, deviceType: spec.deviceType };
+  const devices = await allocateDevices(tx, where, ids);
+  if (!devices) {
+    const left = await countAvailableDevices(tx, where);
+    throw failedPrecondition(
+      left < spec.count
+        ? `only ${left} devices of type ${spec.deviceType} left in AZ ${spec.az}`
+        : `devices of type ${spec.deviceType} in AZ ${spec.az} are being allocated by concurrent requests; retry`,
+    );
+  }
+
+  const subnet = await resolveInstanceSubnet(deps, tx, caller, spec.az, spec.subnetId, `${F}.subnetId`);
+  if (spec.cidr !== undefined && spec.cidr !== subnet.cidr) {
+    throw invalidArgument(
+      `${F}.cidr`,
+      `${spec.cidr} is not the CIDR of subnet ${subnet.id} (${subnet.cidr})`,
+    );
+  }
+  let extSubnet: SubnetRef | undefined;
+  if (spec.extension) {
+    extSubnet = await resolveInstanceSubnet(
+      deps,
+      tx,
+      caller,
+      spec.az,
+      spec.extension.subnetId,
+      `${F}.extensionSubnetId`,
+    );
+    if (extSubnet.id === subnet.id) {
+      throw invalidArgument(
+        `${F}.extensionSubnetId`,
+        `must differ from the primary NIC's subnet ${subnet.id}`,
+      );
+    }
+  }
+  const ips = await allocateInstanceIps(deps, tx, subnet, ids, spec.privateIp, `${F}.privateIp`);
+  const extIps = extSubnet
+    ? await allocateInstanceIps(
+        deps,
+        tx,
+        extSubnet,
+        ids,
+        spec.extension?.privateIp,
+        `${F}.extensionPrivateIp`,
+        'extension',
+      )
+    : undefined;
+
+  const now = deps.clock.now();
+  const [first] = stepsOf(deps.catalog, 'create', deps.timeScale);
+  const charge = chargeColumns(spec.charge, now);
+  const secrets = JSON.stringify({ password: spec.password, userData: spec.userData ?? '' });
+  const rows: InstanceRow[] = ids.map((id, i) => ({
+    id,
+    account_id: caller.accountId,
+    region_id: caller.regionId,
+    az_id: spec.az,
+    device_type: spec.deviceType,
+    device_id: devices[i],
+    name: spec.name,
+    hostname: spec.hostname ?? defaultHostname(ips[i]),
+    description: spec.description,
+    status: TRANSITIONS.create.transitional,
+    image_type: spec.imageType,
+    os_type_id: ref.os.id,
+    os_name: ref.os.os_name,
+    os_type: ref.os.os_type,
+    os_version: ref.os.os_version,
+    sys_raid_type_id: ref.sysRaid.id,
+    sys_raid_type: ref.sysRaid.raid_type,
+    data_raid_type_id: ref.dataRaid.id,
+    data_raid_type: ref.dataRaid.raid_type,
+    network_type: spec.networkType,
+    vpc_id: subnet.vpcId,
+    subnet_id: subnet.id,
+    private_ip: ips[i],
+    enable_internet: spec.internet ? 'yes' : 'no',
+    line_type: spec.internet ? ref.lineType : '',
+    bandwidth: spec.internet?.bandwidth ?? 0,
+    extra_uplink_bandwidth: spec.internet?.extraUplinkBandwidth ?? 0,
+    elastic_ip_id: null,
+    keypair_id: spec.keypairId ?? '',
+    interface_mode: spec.interfaceMode,
+    extension_vpc_id: extSubnet?.vpcId ?? '',
+    extension_subnet_id: extSubnet?.id ?? '',
+    extension_private_ip: extIps?.[i] ?? '',
+    extension_enable_internet: spec.extension ? (spec.extension.internet ? 'yes' : 'no') : '',
+    extension_elastic_ip_id: null,
+    extension_bandwidth: spec.extension?.internet?.bandwidth ?? 0,
+    extension_extra_uplink_bandwidth: spec.extension?.internet?.extraUplinkBandwidth ?? 0,
+    agent_status: '',
+    resource_tags: JSON.stringify(spec.resourceTags),
+    action: 'create',
+    step: first.step,
+    next_run_at: now + first.durationMs,
+    lease_owner: null,
+    lease_until: null,
+    attempts: 0,
+    last_error: '',
+    // Sealed per instance; inject-credentials erases it once used (DESIGN §3 Secrets).
+    secrets_sealed: deps.secrets.seal(secrets),
+    action_input: '{}',
+    created_at: now,
+    updated_at: now,
+    ...charge,
+  }));
+  await insertInstances(tx, rows);
+
+  if (spec.aliasIps.length > 0) {
+    await allocateInstanceAliasIps(
+      deps,
+      tx,
+      caller,
+      subnet,
+      ids[0],
+      spec.aliasIps,
+      `${F}.aliasIps`,
+      'primary',
+    );
+  }
+  if (extSubnet && spec.extension && spec.extension.aliasIps.length > 0) {
+    await allocateInstanceAliasIps(
+      deps,
+      tx,
+      caller,
+      extSubnet,
+      ids[0],
+      spec.extension.aliasIps,
+      `${F}.extensionAliasIps`,
+      'extension',
+    );
+  }
+
+  // A prepaid instance buys its prepaid elastic IP for the same term.
+  const term =
+    spec.charge.mode === 'prepaid_by_duration' && spec.charge.unit !== ''
+      ? { chargeUnit: spec.charge.unit, chargeDuration: spec.charge.duration }
+      : {};
+  for (const [i, id] of ids.entries()) {
+    for (const [nic, internet, targetIp, packageField] of [
+      ['primary', spec.internet, ips[i], `${F}.bandwidthPackageId`],
+      ['extension', spec.extension?.internet, extIps?.[i], `${F}.extensionBandwidthPackageId`],
+    ] as const) {
+      if (!internet || targetIp === undefined) continue;
+      await createInstanceElasticIp(deps, tx, caller, {
+        instanceId: id,
+        nic,
+        targetIp,
+        bandwidth: internet.bandwidth,
+        extraUplinkBandwidth: internet.extraUplinkBandwidth,
+        lineType: ref.lineType,
+        ...(internet.chargeMode !== undefined ? { chargeMode: internet.chargeMode } : {}),
+        ...term,
+        ...(internet.bandwidthPackageId !== undefined
+          ? { bandwidthPackageId: internet.bandwidthPackageId }
+          : {}),
+        field: packageField,
+      });
+    }
+  }
+
+  await addToInstanceCount(tx, caller, spec.count);
+  await insertEvents(
+    tx,
+    ids.map((id) => ({
+      instance_id: id,
+      account_id: caller.accountId,
+      region_id: caller.regionId,
+      at: now,
+      kind: 'status' as const,
+      from_status: '',
+      to_status: TRANSITIONS.create.transitional,
+      step: first.step,
+      reason: TRANSITIONS.create.operation,
+    })),
+  );
+  return { instanceIds: ids };
+}

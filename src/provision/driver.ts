@@ -1,0 +1,79 @@
+import type { Action } from '../domain/instance/states.js';
+
+/**
+ * The driver contract: what the reconciler asks of whatever performs provisioning steps on
+ * real or simulated hardware (DESIGN §4). The reconciler owns ordering, leases, retries and
+ * persistence; a driver only performs steps.
+ *
+ * Guarantees a driver must give:
+ * - **Idempotent steps.** The reconciler may call a step again for the same instance after a
+ *   crash, a lost lease or a retry, possibly after the step already took effect. Performing it
+ *   again must leave the hardware as one performance would (set states, never toggle or count).
+ * - **Independent results.** One request failing does not fail the others of the batch.
+ * - **No secrets in errors.** Messages are recorded in `last_error` and events.
+ */
+export interface Driver {
+  readonly name: string;
+  /** Performs one step per request, in any order or in parallel; one result per request, same order. */
+  runSteps(requests: readonly StepRequest[]): Promise<StepResult[]>;
+}
+
+/** What the action installs: a creation's own spec, or a reinstall's target (action_input). */
+export interface StepTarget {
+  osTypeId: string;
+  osName: string;
+  sysRaidType: string;
+  dataRaidType: string;
+  hostname: string;
+  keypairId: string;
+  /** Reinstall only: keep the data disks' contents. */
+  keepData: boolean;
+}
+
+export interface StepRequest {
+  instanceId: string;
+  accountId: string;
+  regionId: string;
+  azId: string;
+  deviceType: string;
+  deviceId: string | null;
+  action: Action;
+  step: string;
+  /** 0 the first time this step is tried, then 1, 2, … after retryable failures. */
+  attempt: number;
+  target: StepTarget;
+  network: {
+    vpcId: string;
+    subnetId: string;
+    privateIp: string;
+    extensionSubnetId: string;
+    extensionPrivateIp: string;
+  };
+  /**
+   * Opens the sealed inputs of the action (password, user data); undefined when there are none
+   * (already consumed). Plaintext stays in memory for the duration of the step only.
+   */
+  secrets(): { password?: string; userData?: string } | undefined;
+}
+
+export type StepResult =
+  /** The step took effect. `consumedSecrets`: the reconciler erases the sealed secrets. */
+  | { kind: 'done'; consumedSecrets?: boolean }
+  /** The hardware is still working on it: ask again after `retryAfterMs` (no lease is held meanwhile). */
+  | { kind: 'pending'; retryAfterMs: number }
+  /** Retryable failures back off and try again; fatal ones put the instance in `error`. */
+  | { kind: 'failed'; retryable: boolean; message: string };
+
+/**
+ * Operator fault injection (issue 6): consulted before every step. A returned failure makes
+ * the step fail fatally with that message, whatever the driver.
+ */
+export interface StepFaults {
+  check(p: {
+    instanceId: string;
+    deviceType: string;
+    step: string;
+  }): Promise<{ message: string } | undefined>;
+}
+
+export const noStepFaults: StepFaults = { check: async () => undefined };

@@ -1,0 +1,161 @@
+import type { Store } from '../../../store/db.js';
+import { devicesForDriver, saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
+import type { Driver, StepRequest, StepResult } from '../../driver.js';
+
+/**
+ * What the simulated hardware holds, per device: the record a real bare-metal server's BMC,
+ * disks and OS would carry. Written as absolute states, so performing a step twice leaves the
+ * same record as performing it once (the driver contract's idempotency).
+ */
+export interface SimDeviceState {
+  /** The instance the device was prepared for by `allocate`; null once released. */
+  instanceId: string | null;
+  power: 'on' | 'off';
+  raid: { system: string; data: string } | null;
+  os: { osTypeId: string; osName: string; hostname: string } | null;
+  network: {
+    vpcId: string;
+    subnetId: string;
+    privateIp: string;
+    extensionSubnetId: string;
+    extensionPrivateIp: string;
+  } | null;
+  /** What was injected; the password itself is never recorded. */
+  credentials: { keypairId: string; password: boolean; userDataBytes: number } | null;
+  lastStep: { action: string; step: string } | null;
+}
+
+export const blankDevice = (): SimDeviceState => ({
+  instanceId: null,
+  power: 'off',
+  raid: null,
+  os: null,
+  network: null,
+  credentials: null,
+  lastStep: null,
+});
+
+export function parseSimState(text: string | null | undefined): SimDeviceState {
+  if (text === null || text === undefined || text === '') return blankDevice();
+  return { ...blankDevice(), ...(JSON.parse(text) as Partial<SimDeviceState>) };
+}
+
+type Outcome = { state: SimDeviceState; result: StepResult };
+
+const fatal = (message: string): StepResult => ({ kind: 'failed', retryable: false, message });
+
+/** One step applied to a device's state. Unknown step names (custom catalogs) only take time. */
+function apply(req: StepRequest, cur: SimDeviceState): Outcome {
+  const done: StepResult = { kind: 'done' };
+  const next: SimDeviceState = { ...cur, lastStep: { action: req.action, step: req.step } };
+  // Deleting must work whatever state the device is in (e.g. creation failed at allocate).
+  if (req.step !== 'allocate' && req.action !== 'delete' && cur.instanceId !== req.instanceId) {
+    return {
+      state: cur,
+      result: fatal(`device ${req.deviceId} was not prepared for instance ${req.instanceId}`),
+    };
+  }
+  switch (req.step) {
+    case 'allocate':
+      // Fresh record for the new tenant: a repeat after a crash starts over identically.
+      return {
+        state: { ...blankDevice(), instanceId: req.instanceId, lastStep: next.lastStep },
+        result: done,
+      };
+    case 'configure-raid':
+      return {
+        state: {
+          ...next,
+          raid: {
+            system: req.target.sysRaidType,
+            data: req.target.keepData && cur.raid ? cur.raid.data : req.target.dataRaidType,
+          },
+        },
+        result: done,
+      };
+    case 'install-os':
+      if (next.raid === null)
+        return { state: cur, result: fatal('cannot install an OS before the RAID is configured') };
+      return {
+        state: {
+          ...next,
+          os: { osTypeId: req.target.osTypeId, osName: req.target.osName, hostname: req.target.hostname },
+        },
+        result: done,
+      };
+    case 'configure-network':
+      return { state: { ...next, network: { ...req.network } }, result: done };
+    case 'inject-credentials':
+    case 'reset-password': {
+      const s = req.secrets();
+      return {
+        state: {
+          ...next,
+          credentials: {
+            keypairId:
+              req.step === 'reset-password' ? (cur.credentials?.keypairId ?? '') : req.target.keypairId,
+            password: (s?.password ?? '') !== '' || (cur.credentials?.password ?? false),
+            userDataBytes:
+              req.step === 'reset-password'
+                ? (cur.credentials?.userDataBytes ?? 0)
+                : Buffer.from(s?.userData ?? '', 'base64').length,
+          },
+        },
+        result: { kind: 'done', consumedSecrets: true },
+      };
+    }
+    case 'power-on':
+      if (next.os === null)
+        return { state: cur, result: fatal('cannot power on: no operating system installed') };
+      return { state: { ...next, power: 'on' }, result: done };
+    case 'power-off':
+      return { state: { ...next, power: 'off' }, result: done };
+    case 'wipe-disks':
+      return { state: { ...next, power: 'off', raid: null, os: null, credentials: null }, result: done };
+    case 'release':
+      return { state: { ...blankDevice(), lastStep: next.lastStep }, result: done };
+    default:
+      return { state: next, result: done };
+  }
+}
+
+/**
+ * The simulated driver: steps are bookkeeping on the device's record (device_driver_state),
+ * read for the whole batch in one query and written back in one statement per chunk. Step
+ * durations are not slept here: the reconciler schedules each step `seconds × time scale`
+ * after the previous one, as a real driver's step would take that long.
+ */
+export function createSimulatedDriver(store: Store, now: () => number = Date.now): Driver {
+  return {
+    name: 'simulated',
+    async runSteps(requests) {
+      const devices = await devicesForDriver(
+        store.db,
+        requests.map((r) => r.deviceId).filter((d): d is string => d !== null),
+      );
+      const writes: { deviceId: string; state: string }[] = [];
+      const results = requests.map((req): StepResult => {
+        const dev = req.deviceId === null ? undefined : devices.get(req.deviceId);
+        if (!dev) return fatal(`instance ${req.instanceId} has no device`);
+        if (req.step === 'allocate' && dev.instance_id !== req.instanceId) {
+          return fatal(`device ${dev.id} is not assigned to instance ${req.instanceId}`);
+        }
+        let out: Outcome;
+        try {
+          out = apply(req, parseSimState(dev.state));
+        } catch (e) {
+          return fatal(`simulated device ${dev.id}: ${(e as Error).message}`);
+        }
+        if (out.result.kind === 'done') writes.push({ deviceId: dev.id, state: JSON.stringify(out.state) });
+        return out.result;
+      });
+      try {
+        await saveDriverStates(store.db, writes, now());
+      } catch (e) {
+        const message = `simulated driver could not record device state: ${(e as Error).message}`;
+        return results.map((r) => (r.kind === 'done' ? { kind: 'failed', retryable: true, message } : r));
+      }
+      return results;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Deps } from '../domain/deps.js';
+import { releaseInstanceElasticIps } from '../domain/elastic-ip/instance-elastic-ip.js';
+import { releaseInstanceNetwork } from '../domain/network/instance-network.js';
+import type { Tx } from '../store/db.js';
+import {
+  type StepProgress,
+  addToInstanceCount,
+  deleteHeldInstance,
+  insertEvents,
+  releaseLeases,
+  saveProgress,
+} from '../store/repositories/instances-repo.js';
+import { releaseDevice } from '../store/repositories/inventory-repo.js';
+import type { InstanceEventsTable } from '../store/tables.js';
+
+export interface CompletionEvent {
+  at: number;
+  kind: 'step' | 'status';
+  from: string;
+  to: string;
+  step: string;
+  reason: string;
+}
+
+/** What one pass did to one claimed instance, written in one go. */
+export interface Completion {
+  id: string;
+  accountId: string;
+  regionId: string;
+  owner: string;
+  /** Action and step at claim time: the write applies only if the row still shows them. */
+  fromAction: string;
+  fromStep: string;
+  /** Status at claim time (the transitional status). */
+  status: string;
+  set: StepProgress['set'];
+  /** Extra columns changed when the action ends (a reinstall's new OS and RAID). */
+  endSet: StepProgress['set'];
+  events: CompletionEvent[];
+  /** `deleted`: the last step of deleteInstance ran; the row goes and its resources return. */
+  outcome: 'progress' | 'end' | 'deleted';
+}
+
+/**
+ * Persists one completion in `tx`; returns its event rows, or [] when this worker no longer
+ * holds the lease (another worker took the instance over; its progress wins).
+ */
+async function apply(deps: Deps, tx: Tx, c: Completion): Promise<Omit<InstanceEventsTable, 'id'>[]> {
+  if (c.outcome === 'deleted') {
+    if (!(await deleteHeldInstance(tx, { id: c.id, owner: c.owner, fromStep: c.fromStep }))) return [];
+    await releaseDevice(tx, c.id);
+    await releaseInstanceNetwork(tx, c.id);
+    await releaseInstanceElasticIps(deps, tx, c.id);
+    await addToInstanceCount(tx, { accountId: c.accountId, regionId: c.regionId }, -1);
+  } else {
+    const ok = await saveProgress(tx, {
+      id: c.id,
+      owner: c.owner,
+      fromAction: c.fromAction,
+      fromStep: c.fromStep,
+      set: { ...c.set, ...c.endSet },
+    });
+    if (!ok) return [];
+  }
+  return c.events.map((e) => ({
+    instance_id: c.id,
+    account_id: c.accountId,
+    region_id: c.regionId,
+    at: e.at,
+    kind: e.kind,
+    from_status: e.from,
+    to_status: e.to,
+    step: e.step,
+    reason: e.reason,
+  }));
+}
+
+async function applyAll(deps: Deps, completions: readonly Completion[]): Promise<void> {
+  await deps.store.transaction(async (tx) => {
+    const events: Omit<InstanceEventsTable, 'id'>[] = [];
+    for (const c of completions) events.push(...(await apply(deps, tx, c)));
+    await insertEvents(tx, events);
+  });
+}
+
+/**
+ * Group commit: all completions of a pass in one transaction (state, events and released
+ * resources together). If that fails, each is retried alone so one bad row cannot hold back
+ * the others; a row that still fails gets its lease back and is retried by a later pass.
+ */
+export async function persistCompletions(deps: Deps, completions: readonly Completion[]): Promise<void> {
+  if (completions.length === 0) return;
+  try {
+    await applyAll(deps, completions);
+    return;
+  } catch (err) {
+    if (completions.length === 1)
+      deps.log.error({ err, instanceId: completions[0].id }, 'persisting step failed');
+  }
+  if (completions.length === 1) {
+    await releaseLeases(deps.store.db, completions[0].owner, [completions[0].id]).catch(() => undefined);
+    return;
+  }
+  for (const c of completions) await persistCompletions(deps, [c]);
+}

@@ -1,0 +1,435 @@
+import { hostname } from 'node:os';
+import type { Deps } from '../domain/deps.js';
+import { randomSuffix } from '../domain/ids.js';
+import { ACTIONS } from '../domain/catalog/catalog-file.js';
+import { type Action, type StepPlan, TRANSITIONS, stepsOf } from '../domain/instance/states.js';
+import { checkStepFault } from '../domain/operator/faults.js';
+import {
+  type InstanceRow,
+  claimDue,
+  nextDueAt,
+  releaseLeases,
+  renewLeases,
+} from '../store/repositories/instances-repo.js';
+import type { Driver, StepFaults, StepRequest, StepResult, StepTarget } from './driver.js';
+import { createSimulatedDriver } from './drivers/simulated/simulated-driver.js';
+import { type Completion, persistCompletions } from './persist.js';
+
+/** Leases last at most 30 s (DESIGN §4); renewed every third of that while steps run. */
+export const DEFAULT_LEASE_MS = 15_000;
+export const MAX_ATTEMPTS = 5;
+
+export interface ReconcilerOptions {
+  driver?: Driver;
+  faults?: StepFaults;
+  /** Identifies this worker in lease_owner; unique per process by default. */
+  owner?: string;
+  /** Rows claimed per pass. */
+  batchSize?: number;
+  leaseMs?: number;
+  /** Wall clock of leases: they measure process liveness, which simulated time does not. */
+  leaseClock?: () => number;
+  /** Jitter source for retry back-off. */
+  random?: () => number;
+  /** Idle poll interval of the background loop, ms. */
+  pollMs?: number;
+}
+
+export interface PassOptions {
+  /** Run steps whether due or not (settle). */
+  ignoreSchedule?: boolean;
+  instanceId?: string;
+}
+
+export interface Reconciler {
+  readonly owner: string;
+  /** Claims due rows and carries each as far as it can go now. Returns the number of rows claimed. */
+  runOnce(o?: PassOptions): Promise<number>;
+  /** Starts the poll loop (idempotent). */
+  start(): void;
+  /** Stops the loop and waits until in-flight steps are persisted. */
+  stop(): Promise<void>;
+}
+
+/** The operator's fault table (issue 6) as the engine's StepFaults. */
+export const operatorStepFaults = (deps: Pick<Deps, 'store'>): StepFaults => ({
+  check: (p) => checkStepFault(deps, p),
+});
+
+/** Retry back-off: 1 s doubling per failed attempt, capped at 60 s, ×[0.5, 1.5) jitter. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+interface ReinstallInput {
+  osTypeId?: string;
+  osName?: string;
+  osType?: string;
+  osVersion?: string;
+  sysRaidTypeId?: string;
+  sysRaidType?: string;
+  dataRaidTypeId?: string;
+  dataRaidType?: string;
+  hostname?: string;
+  keypairId?: string;
+  keepData?: string;
+}
+
+function parseInput(row: InstanceRow): ReinstallInput {
+  try {
+    const v = JSON.parse(row.action_input || '{}') as unknown;
+    return typeof v === 'object' && v !== null ? (v as ReinstallInput) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** What the action installs: the instance's own spec, or the reinstall target. */
+function targetOf(row: InstanceRow): StepTarget {
+  const own: StepTarget = {
+    osTypeId: row.os_type_id,
+    osName: row.os_name,
+    sysRaidType: row.sys_raid_type,
+    dataRaidType: row.data_raid_type,
+    hostname: row.hostname,
+    keypairId: row.keypair_id,
+    keepData: false,
+  };
+  if (row.action !== 'reinstall') return own;
+  const t = parseInput(row);
+  return {
+    osTypeId: t.osTypeId ?? own.osTypeId,
+    osName: t.osName ?? own.osName,
+    sysRaidType: t.sysRaidType ?? own.sysRaidType,
+    dataRaidType: t.dataRaidType ?? own.dataRaidType,
+    hostname: t.hostname ?? own.hostname,
+    keypairId: t.keypairId ?? '',
+    keepData: t.keepData === 'yes',
+  };
+}
+
+/** The columns a completed reinstall changes (reference: the instance reflects the new OS/RAID). */
+function reinstallEffects(row: InstanceRow): Completion['endSet'] {
+  const t = parseInput(row);
+  return {
+    ...(t.osTypeId !== undefined ? { os_type_id: t.osTypeId } : {}),
+    ...(t.osName !== undefined ? { os_name: t.osName } : {}),
+    ...(t.osType !== undefined ? { os_type: t.osType } : {}),
+    ...(t.osVersion !== undefined ? { os_version: t.osVersion } : {}),
+    ...(t.sysRaidTypeId !== undefined ? { sys_raid_type_id: t.sysRaidTypeId } : {}),
+    ...(t.sysRaidType !== undefined ? { sys_raid_type: t.sysRaidType } : {}),
+    ...(t.dataRaidTypeId !== undefined ? { data_raid_type_id: t.dataRaidTypeId } : {}),
+    ...(t.dataRaidType !== undefined ? { data_raid_type: t.dataRaidType } : {}),
+    ...(t.hostname !== undefined ? { hostname: t.hostname } : {}),
+    keypair_id: t.keypairId ?? '',
+  };
+}
+
+/** One claimed instance moving through its steps during a pass. */
+class Work {
+  readonly plan: StepPlan[];
+  index: number;
+  readonly completion: Completion;
+  active = true;
+
+  constructor(
+    readonly row: InstanceRow,
+    plan: StepPlan[],
+    owner: string,
+  ) {
+    this.plan = plan;
+    this.index = plan.findIndex((s) => s.step === row.step);
+    this.completion = {
+      id: row.id,
+      accountId: row.account_id,
+      regionId: row.region_id,
+      owner,
+      fromAction: row.action ?? '',
+      fromStep: row.step ?? '',
+      status: row.status,
+      set: {},
+      events: [],
+      outcome: 'progress',
+      endSet: {},
+    };
+  }
+
+  get step(): string {
+    return this.plan[this.index].step;
+  }
+}
+
+/**
+ * The reconciler (DESIGN §4). Works only from the database: claims due rows with a lease, runs
+ * their steps through the driver, and persists each instance's progress together with its
+ * events in one transaction, conditional on still holding the lease. A step whose successor is
+ * due at once (time scale 0, settle) continues in the same pass, so a batch goes from claim to
+ * end state with a handful of round trips.
+ */
+export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reconciler {
+  const driver = opts.driver ?? createSimulatedDriver(deps.store);
+  const faults = opts.faults ?? operatorStepFaults(deps);
+  const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomSuffix(8)}`;
+  const batchSize = opts.batchSize ?? 256;
+  const leaseMs = Math.min(opts.leaseMs ?? DEFAULT_LEASE_MS, 30_000);
+  const leaseClock = opts.leaseClock ?? Date.now;
+  const random = opts.random ?? Math.random;
+  const pollMs = opts.pollMs ?? 200;
+  const { clock, store, log } = deps;
+  const plans = new Map<Action, StepPlan[]>(
+    ACTIONS.map((a) => [a, stepsOf(deps.catalog, a, deps.timeScale)]),
+  );
+  /** Rows this worker holds right now, for lease renewal. */
+  const held = new Set<string>();
+
+  const renewer = setInterval(
+    () => {
+      if (held.size === 0) return;
+      const until = leaseClock() + leaseMs;
+      renewLeases(store.db, owner, [...held], until).catch((err: unknown) =>
+        log.warn({ err }, 'lease renewal failed'),
+      );
+    },
+    Math.max(10, Math.floor(leaseMs / 3)),
+  );
+  renewer.unref();
+
+  function request(w: Work): StepRequest {
+    const r = w.row;
+    return {
+      instanceId: r.id,
+      accountId: r.account_id,
+      regionId: r.region_id,
+      azId: r.az_id,
+      deviceType: r.device_type,
+      deviceId: r.device_id,
+      action: r.action as Action,
+      step: w.step,
+      attempt: r.attempts,
+      target: targetOf(r),
+      network: {
+        vpcId: r.vpc_id,
+        subnetId: r.subnet_id,
+        privateIp: r.private_ip,
+        extensionSubnetId: r.extension_subnet_id,
+        extensionPrivateIp: r.extension_private_ip,
+      },
+      secrets: () => {
+        if (w.completion.set.secrets_sealed === null || r.secrets_sealed === null) return undefined;
+        return JSON.parse(deps.secrets.open(r.secrets_sealed)) as { password?: string; userData?: string };
+      },
+    };
+  }
+
+  function fail(w: Work, message: string, now: number): void {
+    const c = w.completion;
+    c.events.push(
+      { at: now, kind: 'step', from: c.status, to: c.status, step: w.step, reason: `failed: ${message}` },
+      { at: now, kind: 'status', from: c.status, to: 'error', step: w.step, reason: message },
+    );
+    // Resources stay accounted for; secrets are erased: from `error` only deleteInstance is
+    // allowed, so they would never be used.
+    c.outcome = 'end';
+    c.set = {
+      status: 'error',
+      action: null,
+      step: null,
+      next_run_at: null,
+      attempts: 0,
+      last_error: message,
+      secrets_sealed: null,
+      action_input: '{}',
+      updated_at: now,
+    };
+    w.active = false;
+  }
+
+  function advance(w: Work, result: StepResult, now: number, o: PassOptions): void {
+    const c = w.completion;
+    const action = w.row.action as Action;
+    if (result.kind === 'pending') {
+      c.set = { ...c.set, step: w.step, next_run_at: now + Math.max(0, result.retryAfterMs) };
+      w.active = false;
+      return;
+    }
+    if (result.kind === 'failed') {
+      const attempts = (c.set.attempts ?? w.row.attempts) + 1;
+      if (!result.retryable || attempts >= MAX_ATTEMPTS) {
+        fail(
+          w,
+          result.retryable ? `gave up after ${attempts} attempts: ${result.message}` : result.message,
+          now,
+        );
+        return;
+      }
+      const delay = backoffMs(attempts, random);
+      c.events.push({
+        at: now,
+        kind: 'step',
+        from: c.status,
+        to: c.status,
+        step: w.step,
+        reason: `attempt ${attempts} failed, retrying in ${Math.ceil(delay / 1000)} s: ${result.message}`,
+      });
+      c.set = { ...c.set, step: w.step, attempts, last_error: result.message, next_run_at: now + delay };
+      w.active = false;
+      return;
+    }
+    c.events.push({ at: now, kind: 'step', from: c.status, to: c.status, step: w.step, reason: 'done' });
+    if (result.consumedSecrets) c.set.secrets_sealed = null;
+    if (w.index + 1 < w.plan.length) {
+      w.index += 1;
+      const nextRunAt = now + w.plan[w.index].durationMs;
+      c.set = { ...c.set, step: w.step, next_run_at: nextRunAt, attempts: 0, last_error: '' };
+      w.active = o.ignoreSchedule === true || nextRunAt <= now;
+      return;
+    }
+    const t = TRANSITIONS[action];
+    c.outcome = t.end === 'deleted' ? 'deleted' : 'end';
+    c.events.push({
+      at: now,
+      kind: 'status',
+      from: c.status,
+      to: t.end,
+      step: w.step,
+      reason: `${t.operation} completed`,
+    });
+    c.set = {
+      status: t.end === 'deleted' ? c.status : t.end,
+      action: null,
+      step: null,
+      next_run_at: null,
+      attempts: 0,
+      last_error: '',
+      secrets_sealed: null,
+      action_input: '{}',
+      updated_at: now,
+    };
+    c.endSet = action === 'reinstall' ? reinstallEffects(w.row) : {};
+    w.active = false;
+  }
+
+  async function carry(rows: InstanceRow[], o: PassOptions): Promise<void> {
+    const works = rows.map((r) => new Work(r, plans.get(r.action as Action) ?? [], owner));
+    const now0 = clock.now();
+    for (const w of works) {
+      if (!(ACTIONS as readonly string[]).includes(w.row.action ?? ''))
+        fail(w, `unknown action "${w.row.action}"`, now0);
+      else if (w.index < 0)
+        fail(w, `step "${w.row.step}" is not a step of ${w.row.action} in the catalog`, now0);
+    }
+    let active = works.filter((w) => w.active);
+    while (active.length > 0) {
+      const run: Work[] = [];
+      for (const w of active) {
+        const f = await faults.check({ instanceId: w.row.id, deviceType: w.row.device_type, step: w.step });
+        if (f) fail(w, f.message, clock.now());
+        else run.push(w);
+      }
+      let results: StepResult[];
+      try {
+        results = await driver.runSteps(run.map(request));
+        if (results.length !== run.length)
+          throw new Error(`driver ${driver.name} returned ${results.length} results for ${run.length} steps`);
+      } catch (e) {
+        const message = `driver ${driver.name} failed: ${(e as Error).message}`;
+        results = run.map(() => ({ kind: 'failed', retryable: true, message }));
+      }
+      const now = clock.now();
+      run.forEach((w, i) => advance(w, results[i], now, o));
+      active = active.filter((w) => w.active);
+    }
+    await persistCompletions(
+      deps,
+      works.map((w) => w.completion),
+    );
+  }
+
+  async function runOnce(o: PassOptions = {}): Promise<number> {
+    await clock.sync?.();
+    const leaseNow = leaseClock();
+    const rows = await claimDue(store.db, {
+      owner,
+      now: clock.now(),
+      leaseNow,
+      leaseUntil: leaseNow + leaseMs,
+      limit: batchSize,
+      ignoreSchedule: o.ignoreSchedule,
+      instanceId: o.instanceId,
+    });
+    if (rows.length === 0) return 0;
+    for (const r of rows) held.add(r.id);
+    try {
+      await carry(rows, o);
+    } catch (err) {
+      log.error({ err }, 'reconciler pass failed; leases given back');
+      await releaseLeases(
+        store.db,
+        owner,
+        rows.map((r) => r.id),
+      ).catch(() => undefined);
+      throw err;
+    } finally {
+      for (const r of rows) held.delete(r.id);
+    }
+    return rows.length;
+  }
+
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  let wake: (() => void) | undefined;
+
+  async function waitMs(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+    wake = undefined;
+  }
+
+  async function pollLoop(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      let claimed = 0;
+      try {
+        claimed = await runOnce();
+        failures = 0;
+      } catch {
+        failures += 1;
+      }
+      if (stopping) break;
+      if (claimed >= batchSize) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      let delay = pollMs;
+      if (failures > 0) delay = Math.min(5000, pollMs * 2 ** failures);
+      else {
+        const due = await nextDueAt(store.db).catch(() => undefined);
+        if (due !== undefined) delay = Math.max(claimed > 0 ? 0 : 20, Math.min(pollMs, due - clock.now()));
+      }
+      await waitMs(delay);
+    }
+  }
+
+  return {
+    owner,
+    runOnce,
+    start() {
+      if (loop) return;
+      stopping = false;
+      loop = pollLoop();
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+      loop = undefined;
+      clearInterval(renewer);
+    },
+  };
+}

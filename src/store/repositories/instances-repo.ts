@@ -1,0 +1,396 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Executor, isPostgres } from '../db.js';
+import type { Database, InstanceEventsTable, InstancesTable } from '../tables.js';
+import { likeSubstring } from './like.js';
+
+export type InstanceRow = InstancesTable;
+
+/** An instance with what the wire model joins in: VPC and subnet names, elastic IP details. */
+export interface InstanceView extends InstanceRow {
+  vpc_name: string | null;
+  subnet_name: string | null;
+  extension_vpc_name: string | null;
+  extension_subnet_name: string | null;
+  public_ip: string | null;
+  eip_bandwidth: number | null;
+  eip_extra_uplink_bandwidth: number | null;
+  eip_line_type: string | null;
+  extension_public_ip: string | null;
+  extension_eip_bandwidth: number | null;
+  extension_eip_extra_uplink_bandwidth: number | null;
+}
+
+export interface Owner {
+  accountId: string;
+  regionId: string;
+}
+
+/** Multi-row inserts, chunked to stay far below SQLite's bound-parameter limit. */
+export async function insertInstances(tx: Executor, rows: readonly InstanceRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await tx
+      .insertInto('instances')
+      .values(rows.slice(i, i + 100))
+      .execute();
+  }
+}
+
+/**
+ * Number of instances of an account in a region, with the counter row locked (PostgreSQL) so
+ * concurrent creations of one account queue up here and the quota check cannot be raced. The
+ * row is created first when missing, so even the first creation has a row to lock.
+ */
+export async function lockInstanceCount(tx: Executor, owner: Owner): Promise<number> {
+  await tx
+    .insertInto('instance_counts')
+    .values({ account_id: owner.accountId, region_id: owner.regionId, n: 0 })
+    .onConflict((oc) => oc.columns(['account_id', 'region_id']).doNothing())
+    .execute();
+  const row = await tx
+    .selectFrom('instance_counts')
+    .select('n')
+    .where('account_id', '=', owner.accountId)
+    .where('region_id', '=', owner.regionId)
+    .$if(isPostgres(tx), (q) => q.forUpdate())
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function addToInstanceCount(tx: Executor, owner: Owner, delta: number): Promise<void> {
+  await tx
+    .insertInto('instance_counts')
+    .values({ account_id: owner.accountId, region_id: owner.regionId, n: delta })
+    .onConflict((oc) =>
+      oc.columns(['account_id', 'region_id']).doUpdateSet((eb) => ({
+        n: eb('instance_counts.n', '+', eb.ref('excluded.n')),
+      })),
+    )
+    .execute();
+}
+
+export async function instanceCount(db: Executor, owner: Owner): Promise<number> {
+  const row = await db
+    .selectFrom('instance_counts')
+    .select('n')
+    .where('account_id', '=', owner.accountId)
+    .where('region_id', '=', owner.regionId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** The instance row of the owner, row-locked on PostgreSQL when `lock` (actions on it follow). */
+export const getInstanceRow = (
+  db: Executor,
+  owner: Owner,
+  id: string,
+  lock = false,
+): Promise<InstanceRow | undefined> =>
+  db
+    .selectFrom('instances')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', owner.accountId)
+    .where('region_id', '=', owner.regionId)
+    .$if(lock && isPostgres(db), (q) => q.forUpdate())
+    .executeTakeFirst();
+
+/** Instance rows plus the joined names and addresses of the wire model: one query. */
+function views(db: Executor) {
+  return db
+    .selectFrom('instances as i')
+    .leftJoin('vpcs as v', 'v.id', 'i.vpc_id')
+    .leftJoin('subnets as s', 's.id', 'i.subnet_id')
+    .leftJoin('vpcs as xv', 'xv.id', 'i.extension_vpc_id')
+    .leftJoin('subnets as xs', 'xs.id', 'i.extension_subnet_id')
+    .leftJoin('elastic_ips as e', 'e.id', 'i.elastic_ip_id')
+    .leftJoin('elastic_ips as xe', 'xe.id', 'i.extension_elastic_ip_id')
+    .selectAll('i')
+    .select([
+      'v.name as vpc_name',
+      's.name as subnet_name',
+      'xv.name as extension_vpc_name',
+      'xs.name as extension_subnet_name',
+      'e.ip as public_ip',
+      'e.bandwidth as eip_bandwidth',
+      'e.extra_uplink_bandwidth as eip_extra_uplink_bandwidth',
+      'e.line_type as eip_line_type',
+      'xe.ip as extension_public_ip',
+      'xe.bandwidth as extension_eip_bandwidth',
+      'xe.extra_uplink_bandwidth as extension_eip_extra_uplink_bandwidth',
+    ]);
+}
+
+export const getInstanceView = (db: Executor, owner: Owner, id: string): Promise<InstanceView | undefined> =>
+  views(db)
+    .where('i.id', '=', id)
+    .where('i.account_id', '=', owner.accountId)
+    .where('i.region_id', '=', owner.regionId)
+    .executeTakeFirst() as Promise<InstanceView | undefined>;
+
+/** describeInstances filters; every given one must match (values of one filter are OR-ed). */
+export interface InstanceListQuery {
+  ids?: readonly string[];
+  statuses?: readonly string[];
+  /** Case-insensitive substring. */
+  name?: string;
+  az?: string;
+  deviceType?: string;
+  subnetId?: string;
+  enableInternet?: string;
+  privateIp?: string;
+  extensionPrivateIp?: string;
+  keypairId?: string;
+  interfaceMode?: string;
+  networkType?: string;
+}
+
+const isUnfiltered = (q: InstanceListQuery): boolean => Object.values(q).every((v) => v === undefined);
+
+function conditions(q: InstanceListQuery, col: (c: string) => string): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  const eq = (c: string, v: string | undefined) => {
+    if (v !== undefined) out.push(sql<SqlBool>`${sql.ref(col(c))} = ${v}`);
+  };
+  const inList = (c: string, vs: readonly string[] | undefined) => {
+    if (vs === undefined) return;
+    out.push(
+      vs.length === 0
+        ? sql<SqlBool>`1 = 0`
+        : sql<SqlBool>`${sql.ref(col(c))} in (${sql.join(vs.map((v) => sql`${v}`))})`,
+    );
+  };
+  inList('id', q.ids);
+  inList('status', q.statuses);
+  if (q.name !== undefined) out.push(likeSubstring(col('name'), q.name));
+  eq('az_id', q.az);
+  eq('device_type', q.deviceType);
+  eq('subnet_id', q.subnetId);
+  eq('enable_internet', q.enableInternet);
+  eq('private_ip', q.privateIp);
+  eq('extension_private_ip', q.extensionPrivateIp);
+  eq('keypair_id', q.keypairId);
+  eq('interface_mode', q.interfaceMode);
+  eq('network_type', q.networkType);
+  return out;
+}
+
+/**
+ * One page, newest first, and the total. The page walks the (account_id, region_id,
+ * created_at, id) index backwards and joins names for at most one page of rows; an unfiltered
+ * total comes from the counter row instead of counting, so the cost does not grow with the
+ * number of instances stored.
+ */
+export async function listInstanceViews(
+  db: Executor,
+  owner: Owner,
+  q: InstanceListQuery,
+  page: { offset: number; pageSize: number },
+): Promise<{ rows: InstanceView[]; totalCount: number }> {
+  const where = conditions(q, (c) => `i.${c}`);
+  const pageIds = db
+    .selectFrom('instances as i')
+    .select('i.id')
+    .where('i.account_id', '=', owner.accountId)
+    .where('i.region_id', '=', owner.regionId)
+    .where((eb) => eb.and(where))
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(page.pageSize)
+    .offset(page.offset);
+  const rowsQuery = views(db)
+    .where('i.id', 'in', pageIds)
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc');
+  const countQuery = async (): Promise<number> => {
+    if (isUnfiltered(q)) return instanceCount(db, owner);
+    const r = await db
+      .selectFrom('instances as i')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('i.account_id', '=', owner.accountId)
+      .where('i.region_id', '=', owner.regionId)
+      .where((eb) => eb.and(where))
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  };
+  const [rows, totalCount] = await Promise.all([rowsQuery.execute(), countQuery()]);
+  return { rows: rows as InstanceView[], totalCount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Provisioning: leases and step persistence (DESIGN §4). Every write after a claim is
+// conditional on the lease, so a worker that lost its lease can never overwrite the progress
+// of the worker that took over.
+
+export interface ClaimOptions {
+  owner: string;
+  /** Simulated time: rows with next_run_at <= now are due. */
+  now: number;
+  /** Wall time of the lease clock: leases with lease_until < leaseNow have expired. */
+  leaseNow: number;
+  leaseUntil: number;
+  limit: number;
+  /** Claim everything in flight, due or not (settle). */
+  ignoreSchedule?: boolean;
+  instanceId?: string;
+}
+
+/**
+ * Claims due, unleased rows with one conditional UPDATE … RETURNING. On PostgreSQL the inner
+ * SELECT skips rows locked by a concurrent claimer and the outer WHERE is re-checked on the
+ * latest row version, so two workers never claim the same row; SQLite serialises writers.
+ */
+export async function claimDue(db: Executor, o: ClaimOptions): Promise<InstanceRow[]> {
+  const due = (eb: ExpressionBuilder<Database, 'instances'>) =>
+    eb.and([
+      eb('step', 'is not', null),
+      o.ignoreSchedule ? eb('next_run_at', 'is not', null) : eb('next_run_at', '<=', o.now),
+      eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', o.leaseNow)]),
+      ...(o.instanceId !== undefined ? [eb('id', '=', o.instanceId)] : []),
+    ]);
+  const candidates = db
+    .selectFrom('instances')
+    .select('id')
+    .where(due)
+    .orderBy('next_run_at')
+    .limit(o.limit)
+    .$if(isPostgres(db), (q) => q.forUpdate().skipLocked());
+  return db
+    .updateTable('instances')
+    .set({ lease_owner: o.owner, lease_until: o.leaseUntil })
+    .where('id', 'in', candidates)
+    .where(due)
+    .returningAll()
+    .execute();
+}
+
+/** Extends the leases `owner` still holds. */
+export async function renewLeases(
+  db: Executor,
+  owner: string,
+  ids: readonly string[],
+  until: number,
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('instances')
+      .set({ lease_until: until })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+}
+
+/** What a worker writes after running steps of an instance it holds. */
+export interface StepProgress {
+  id: string;
+  owner: string;
+  /** The action and step the worker claimed the row at; the write applies only if unchanged. */
+  fromAction: string;
+  fromStep: string;
+  set: Partial<
+    Pick<
+      InstanceRow,
+      | 'status'
+      | 'action'
+      | 'step'
+      | 'next_run_at'
+      | 'attempts'
+      | 'last_error'
+      | 'secrets_sealed'
+      | 'action_input'
+      | 'updated_at'
+      | 'os_type_id'
+      | 'os_name'
+      | 'os_type'
+      | 'os_version'
+      | 'sys_raid_type_id'
+      | 'sys_raid_type'
+      | 'data_raid_type_id'
+      | 'data_raid_type'
+      | 'hostname'
+      | 'keypair_id'
+    >
+  >;
+}
+
+/** Applies progress and releases the lease; false when the lease was lost meanwhile. */
+export async function saveProgress(tx: Executor, p: StepProgress): Promise<boolean> {
+  const r = await tx
+    .updateTable('instances')
+    .set({ ...p.set, lease_owner: null, lease_until: null })
+    .where('id', '=', p.id)
+    .where('lease_owner', '=', p.owner)
+    .where('action', '=', p.fromAction)
+    .where('step', '=', p.fromStep)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Deletes a held instance row (end of delete); false when the lease was lost meanwhile. */
+export async function deleteHeldInstance(
+  tx: Executor,
+  p: { id: string; owner: string; fromStep: string },
+): Promise<boolean> {
+  const r = await tx
+    .deleteFrom('instances')
+    .where('id', '=', p.id)
+    .where('lease_owner', '=', p.owner)
+    .where('action', '=', 'delete')
+    .where('step', '=', p.fromStep)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Gives claimed rows back untouched (a pass that could not run them). */
+export async function releaseLeases(db: Executor, owner: string, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('instances')
+      .set({ lease_owner: null, lease_until: null })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('lease_owner', '=', owner)
+      .execute();
+  }
+}
+
+export async function insertEvents(tx: Executor, events: readonly Omit<InstanceEventsTable, 'id'>[]) {
+  for (let i = 0; i < events.length; i += 200) {
+    await tx
+      .insertInto('instance_events')
+      .values(events.slice(i, i + 200))
+      .execute();
+  }
+}
+
+/** Earliest next_run_at of any instance with a step in flight (the poll loop sleeps until then). */
+export async function nextDueAt(db: Executor): Promise<number | undefined> {
+  const r = await db
+    .selectFrom('instances')
+    .select((eb) => eb.fn.min<number | null>('next_run_at').as('t'))
+    .where('next_run_at', 'is not', null)
+    .executeTakeFirst();
+  return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+}
+
+/** Instances with an action in flight (optionally one instance), leased or not. */
+export async function countInFlight(db: Executor, instanceId?: string): Promise<number> {
+  const r = await db
+    .selectFrom('instances')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('next_run_at', 'is not', null)
+    .$if(instanceId !== undefined, (q) => q.where('id', '=', instanceId!))
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** True when the key pair exists and belongs to the owner (createInstances reference check). */
+export async function keypairBelongsTo(db: Executor, owner: Owner, keypairId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('keypairs')
+    .select('id')
+    .where('id', '=', keypairId)
+    .where('account_id', '=', owner.accountId)
+    .where('region_id', '=', owner.regionId)
+    .executeTakeFirst();
+  return r !== undefined;
+}

@@ -17,6 +17,12 @@ export function resourceName(field: string, value: unknown): string {
   return v;
 }
 
+/** A new name in a modify call: present, so "" is a bad name rather than a missing one. */
+export function newName(field: string, value: unknown): string {
+  if (typeof value !== 'string' || !NAME.test(value)) throw invalidArgument(field, NAME_RULE);
+  return value;
+}
+
 /** Optional name (secondary CIDRs): absent or "" → "". */
 export function optionalResourceName(field: string, value: unknown): string {
   if (value === undefined || value === '') return '';

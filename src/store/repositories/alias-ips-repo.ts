@@ -73,19 +73,37 @@ export async function countAliasIpsOfInstance(db: Executor, instanceId: string):
   return Number(r?.n ?? 0);
 }
 
-/** Private targets of the elastic IPs bound to these instances (to tell which alias ranges carry one). */
+export async function countAliasIpsOfSubnet(db: Executor, subnetId: string): Promise<number> {
+  const r = await db
+    .selectFrom('alias_ips')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('subnet_id', '=', subnetId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function countAliasIpsOfSecondaryCidr(db: Executor, secondaryCidrId: string): Promise<number> {
+  const r = await db
+    .selectFrom('alias_ips')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('secondary_cidr_id', '=', secondaryCidrId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Elastic IPs bound to these instances, with their private target (which alias ranges carry one). */
 export async function elasticIpTargets(
   db: Executor,
   instanceIds: readonly string[],
-): Promise<{ instance_id: string; target_ip: string }[]> {
+): Promise<{ id: string; instance_id: string; target_ip: string }[]> {
   if (instanceIds.length === 0) return [];
   const rows = await db
     .selectFrom('elastic_ips')
-    .select(['instance_id', 'target_ip'])
+    .select(['id', 'instance_id', 'target_ip'])
     .where('instance_id', 'in', [...instanceIds])
     .execute();
   return rows.flatMap((r) =>
-    r.instance_id === null ? [] : [{ instance_id: r.instance_id, target_ip: r.target_ip }],
+    r.instance_id === null ? [] : [{ id: r.id, instance_id: r.instance_id, target_ip: r.target_ip }],
   );
 }
 

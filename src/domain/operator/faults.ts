@@ -1,6 +1,7 @@
 import * as repo from '../../store/repositories/faults-repo.js';
 import type { FaultRow } from '../../store/repositories/faults-repo.js';
 import type { Deps } from '../deps.js';
+import { type ApiError, type ErrorStatus, injected } from '../errors.js';
 
 /** Random source for probabilistic faults; tests may pass a fixed one. */
 export type Roll = () => number;
@@ -40,4 +41,32 @@ export async function checkStepFault(
   if (candidates.length === 0) return undefined;
   const f = await fireFirst(deps, candidates, roll);
   return f ? { message: stepFaultMessage(f) } : undefined;
+}
+
+/** What an operation fault does to the call it fires on. */
+export interface OperationFaultEffect {
+  faultId: string;
+  delayMs: number;
+  /** The JD error to answer; undefined for a delay-only fault (the call then proceeds). */
+  error: ApiError | undefined;
+}
+
+/**
+ * Called by the API after authentication and before the handler: returns the effect of the
+ * first live fault of `operation` that fires, consuming one firing atomically.
+ */
+export async function checkOperationFault(
+  deps: Pick<Deps, 'store'>,
+  operation: string,
+  roll: Roll = Math.random,
+): Promise<OperationFaultEffect | undefined> {
+  const candidates = await repo.liveOperationFaults(deps.store.db, operation);
+  if (candidates.length === 0) return undefined;
+  const f = await fireFirst(deps, candidates, roll);
+  if (!f) return undefined;
+  return {
+    faultId: f.id,
+    delayMs: f.delay_ms,
+    error: f.status === '' ? undefined : injected(f.code, f.status as ErrorStatus, f.message),
+  };
 }

@@ -1,7 +1,87 @@
-import type { Deps } from '../deps.js';
+import { listEvents } from '../../store/repositories/events-repo.js';
+import { listRegions } from '../../store/repositories/catalog-repo.js';
+import { type Quota, createAccountService } from '../account/account-service.js';
+import { isoTime } from '../clock.js';
+import type { Caller, Deps } from '../deps.js';
+import { createFaultAdmin } from './fault-admin.js';
+import { createFleetAdmin } from './fleet-admin.js';
+import { OperatorError, known } from './operator-error.js';
+import { describeInstanceProgress } from './progress.js';
+import { advanceSimTime, readSimTime } from './sim-clock.js';
 
-export function createOperatorService(_deps: Deps) {
-  return {};
+/** One entry of an instance's history (CLI `edcps events`). */
+export interface EventView {
+  time: string;
+  kind: 'status' | 'step';
+  from: string;
+  to: string;
+  step: string;
+  reason: string;
+}
+
+export const MAX_QUOTA = 100_000;
+
+/**
+ * What operators and testers do besides the JD API: fleet and catalog changes, fault injection,
+ * instance history, quotas and simulated time. Used by the `edcps` admin commands.
+ */
+export function createOperatorService(deps: Deps) {
+  const db = deps.store.db;
+  const accounts = createAccountService(deps);
+  return {
+    ...createFaultAdmin(deps),
+    ...createFleetAdmin(deps),
+
+    /** The caller's instance and its in-flight step (signed extension endpoint). */
+    instanceProgress: (caller: Caller, instanceId: string) =>
+      describeInstanceProgress(deps, caller, instanceId),
+
+    /** Every recorded state change and step of an instance, oldest first; kept after deletion. */
+    async events(instanceId: string): Promise<{ instanceId: string; events: EventView[] }> {
+      const rows = await listEvents(db, instanceId);
+      if (rows.length === 0) throw new OperatorError(`no events recorded for instance "${instanceId}"`);
+      return {
+        instanceId,
+        events: rows.map((e) => ({
+          time: isoTime(e.at),
+          kind: e.kind,
+          from: e.from_status,
+          to: e.to_status,
+          step: e.step,
+          reason: e.reason,
+        })),
+      };
+    },
+
+    /** Changes the given limits of an account in a region; others keep their current value. */
+    async setQuota(account: string, region: string, change: Partial<Quota>) {
+      const regions = (await listRegions(db)).map((r) => r.id);
+      if (!regions.includes(region)) throw known('region', region, regions);
+      for (const [k, v] of Object.entries(change)) {
+        if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > MAX_QUOTA)) {
+          throw new OperatorError(`${k} quota must be an integer in [0, ${MAX_QUOTA}]`);
+        }
+      }
+      const a = await accounts.requireAccount(account);
+      const quota = await accounts.setQuota(a.id, region, change);
+      return { accountId: a.id, accountName: a.name, region, quota };
+    },
+
+    /** Current simulated time of manual time mode (starting it at wall time if never used). */
+    async simulatedTime(): Promise<{ now: string; epochMs: number }> {
+      const ms = await readSimTime(deps.store);
+      return { now: isoTime(ms), epochMs: ms };
+    },
+
+    /** Moves manual-mode time forward; the reconciler acts on it at its next pass. */
+    async advanceTime(seconds: number): Promise<{ now: string; epochMs: number; advancedSeconds: number }> {
+      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 10 * 365 * 86_400) {
+        throw new OperatorError('seconds must be a number in (0, 315360000]');
+      }
+      const ms = await advanceSimTime(deps.store, seconds);
+      return { now: isoTime(ms), epochMs: ms, advancedSeconds: seconds };
+    },
+  };
 }
 
 export type OperatorService = ReturnType<typeof createOperatorService>;

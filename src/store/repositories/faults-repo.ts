@@ -65,3 +65,20 @@ export async function claimFiring(db: Executor, id: string): Promise<boolean> {
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Step faults may target an instance: it must exist (typos would otherwise never fire). */
+export async function instanceExists(db: Executor, instanceId: string): Promise<boolean> {
+  const r = await db.selectFrom('instances').select('id').where('id', '=', instanceId).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Device type names across every region, for step faults that target a type. */
+export async function deviceTypeNames(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectFrom('device_types')
+    .select('device_type')
+    .distinct()
+    .orderBy('device_type')
+    .execute();
+  return rows.map((r) => r.device_type);
+}

@@ -1,0 +1,314 @@
+import * as catalogRepo from '../../store/repositories/catalog-repo.js';
+import * as adminRepo from '../../store/repositories/catalog-admin-repo.js';
+import * as repo from '../../store/repositories/devices-repo.js';
+import type { DeviceRow } from '../../store/repositories/devices-repo.js';
+import type { Executor } from '../../store/db.js';
+import { isoTime } from '../clock.js';
+import type { Deps } from '../deps.js';
+import { newId } from '../ids.js';
+import { OperatorError, known } from './operator-error.js';
+
+export interface DeviceInput {
+  region: string;
+  az: string;
+  deviceType: string;
+  serial: string;
+  bmcUrl?: string;
+}
+
+export interface DeviceView {
+  deviceId: string;
+  serial: string;
+  region: string;
+  az: string;
+  deviceType: string;
+  bmcUrl: string;
+  status: 'available' | 'allocated' | 'retired';
+  instanceId: string;
+  createdAt: string;
+}
+
+export interface OsInput {
+  region: string;
+  deviceType: string;
+  osTypeId?: string;
+  osName?: string;
+  osType?: string;
+  osVersion?: string;
+}
+
+export interface RaidInput {
+  region: string;
+  deviceType: string;
+  raidTypeId?: string;
+  volumeType?: string;
+  raidType?: string;
+  volumeDetail?: string;
+  description?: string;
+}
+
+const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const BMC_SCHEMES = ['http:', 'https:', 'ipmi:', 'redfish:', 'redfish+http:', 'redfish+https:'];
+
+export const deviceView = (
+  d: Pick<
+    DeviceRow,
+    | 'id'
+    | 'serial'
+    | 'region_id'
+    | 'az_id'
+    | 'device_type'
+    | 'bmc_url'
+    | 'status'
+    | 'instance_id'
+    | 'created_at'
+  >,
+): DeviceView => ({
+  deviceId: d.id,
+  serial: d.serial,
+  region: d.region_id,
+  az: d.az_id,
+  deviceType: d.device_type,
+  bmcUrl: d.bmc_url,
+  status: d.status,
+  instanceId: d.instance_id ?? '',
+  createdAt: isoTime(d.created_at),
+});
+
+function checkBmc(url: string, serial: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new OperatorError(`device ${serial}: BMC URL "${url}" is not an absolute URL`);
+  }
+  if (!BMC_SCHEMES.includes(u.protocol)) {
+    throw new OperatorError(`device ${serial}: BMC URL scheme must be one of ${BMC_SCHEMES.join(' ')}`);
+  }
+  return url;
+}
+
+function text(field: string, value: string | undefined, max: number): string {
+  const v = value?.trim() ?? '';
+  if (v === '') throw new OperatorError(`${field} is required`);
+  if ([...v].length > max) throw new OperatorError(`${field} must not exceed ${max} characters`);
+  return v;
+}
+
+/**
+ * Fleet and catalog administration: devices, sold-out flags, OS images and RAID types. Every
+ * change is a database write, so the next describe* answer and stock count of any server sees it.
+ */
+export function createFleetAdmin(deps: Deps) {
+  const { store } = deps;
+  const db = store.db;
+
+  async function requireRegion(exec: Executor, region: string): Promise<void> {
+    const regions = await catalogRepo.listRegions(exec);
+    if (!regions.some((r) => r.id === region)) {
+      throw known(
+        'region',
+        region,
+        regions.map((r) => r.id),
+      );
+    }
+  }
+
+  async function requireDeviceType(exec: Executor, region: string, deviceType: string): Promise<void> {
+    await requireRegion(exec, region);
+    const types = await catalogRepo.listDeviceTypes(exec, region);
+    if (!types.some((t) => t.device_type === deviceType)) {
+      throw known(
+        `device type in ${region}`,
+        deviceType,
+        types.map((t) => t.device_type),
+      );
+    }
+  }
+
+  return {
+    /**
+     * Adds devices to stock, all or none: every region, AZ and device type must exist and no
+     * serial may repeat (in the list or in the database).
+     */
+    async addDevices(inputs: readonly DeviceInput[]): Promise<DeviceView[]> {
+      if (inputs.length === 0) throw new OperatorError('no devices to add');
+      return store.transaction(async (tx) => {
+        const seen = new Set<string>();
+        const rows = [];
+        const azsByRegion = new Map<string, string[]>();
+        const typesByRegion = new Map<string, string[]>();
+        const now = deps.clock.now();
+        for (const d of inputs) {
+          if (!SERIAL.test(d.serial ?? '')) {
+            throw new OperatorError(
+              `serial "${d.serial ?? ''}" must be 1-64 characters: letters, digits, . _ : - (starting with a letter or digit)`,
+            );
+          }
+          if (seen.has(d.serial)) throw new OperatorError(`serial ${d.serial} appears twice`);
+          seen.add(d.serial);
+          if (!azsByRegion.has(d.region)) {
+            await requireRegion(tx, d.region);
+            azsByRegion.set(
+              d.region,
+              (await catalogRepo.listAzs(tx, d.region)).map((a) => a.id),
+            );
+            typesByRegion.set(
+              d.region,
+              (await catalogRepo.listDeviceTypes(tx, d.region)).map((t) => t.device_type),
+            );
+          }
+          const azs = azsByRegion.get(d.region)!;
+          if (!azs.includes(d.az)) throw known(`AZ in ${d.region}`, d.az, azs);
+          const types = typesByRegion.get(d.region)!;
+          if (!types.includes(d.deviceType)) throw known(`device type in ${d.region}`, d.deviceType, types);
+          rows.push({
+            id: newId('device'),
+            serial: d.serial,
+            region_id: d.region,
+            az_id: d.az,
+            device_type: d.deviceType,
+            bmc_url: d.bmcUrl === undefined || d.bmcUrl === '' ? '' : checkBmc(d.bmcUrl, d.serial),
+            status: 'available' as const,
+            instance_id: null,
+            created_at: now,
+          });
+        }
+        const taken = await repo.existingSerials(tx, [...seen]);
+        if (taken.length > 0) {
+          throw new OperatorError(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
+        }
+        await repo.insertDevices(tx, rows);
+        return rows.map(deviceView);
+      });
+    },
+
+    async listDevices(f: { region?: string; az?: string; deviceType?: string; status?: string }) {
+      if (f.region !== undefined) await requireRegion(db, f.region);
+      if (f.status !== undefined && !['available', 'allocated', 'retired'].includes(f.status)) {
+        throw known('device status', f.status, ['available', 'allocated', 'retired']);
+      }
+      if (f.az !== undefined) {
+        const azs = (await catalogRepo.listAzs(db, f.region)).map((a) => a.id);
+        if (!azs.includes(f.az)) throw known('AZ', f.az, azs);
+      }
+      if (f.deviceType !== undefined) {
+        const types = await adminRepo.regionsOfDeviceType(db, f.deviceType);
+        if (types.length === 0 || (f.region !== undefined && !types.includes(f.region))) {
+          throw new OperatorError(
+            `unknown device type "${f.deviceType}"${f.region ? ` in ${f.region}` : ''}`,
+          );
+        }
+      }
+      const rows = await repo.listDevices(db, {
+        regionId: f.region,
+        azId: f.az,
+        deviceType: f.deviceType,
+        status: f.status as DeviceRow['status'] | undefined,
+      });
+      return rows.map(deviceView);
+    },
+
+    /** Takes a free device out of stock; refused while it carries an instance. */
+    async retireDevice(serial: string): Promise<DeviceView> {
+      if (await repo.retireDevice(db, serial))
+        return deviceView((await repo.findDeviceBySerial(db, serial))!);
+      const d = await repo.findDeviceBySerial(db, serial);
+      if (!d) throw new OperatorError(`no device with serial "${serial}"`);
+      if (d.status === 'retired') throw new OperatorError(`device ${serial} is already retired`);
+      throw new OperatorError(
+        `device ${serial} carries instance ${d.instance_id ?? '(being allocated)'}; delete the instance first`,
+      );
+    },
+
+    /** Marks a device type sold out (describeDeviceStock reports 0, createInstances refuses) or back on sale. */
+    async setSoldOut(region: string, deviceType: string, soldOut: boolean) {
+      await requireDeviceType(db, region, deviceType);
+      await catalogRepo.setSoldOut(db, region, deviceType, soldOut);
+      return { region, deviceType, soldOut };
+    },
+
+    /**
+     * Offers an OS image on a device type. An id already used elsewhere keeps its name, type and
+     * version (they may be omitted, and must match when given); a new image needs all three.
+     */
+    async addOs(input: OsInput) {
+      await requireDeviceType(db, input.region, input.deviceType);
+      if (input.osTypeId !== undefined && !/^o-[a-z0-9]{28}$/.test(input.osTypeId)) {
+        throw new OperatorError('OS type id must be "o-" followed by 28 lowercase letters or digits');
+      }
+      const existing = input.osTypeId ? await adminRepo.findOsImage(db, input.osTypeId) : undefined;
+      const pick = (field: string, given: string | undefined, had: string | undefined) => {
+        if (had !== undefined) {
+          if (given !== undefined && given !== had) {
+            throw new OperatorError(`OS ${input.osTypeId} already exists with ${field} "${had}"`);
+          }
+          return had;
+        }
+        return text(field, given, 64);
+      };
+      const row = {
+        id: input.osTypeId ?? newId('os'),
+        region_id: input.region,
+        device_type: input.deviceType,
+        os_name: pick('name', input.osName, existing?.os_name),
+        os_type: pick('type', input.osType, existing?.os_type),
+        os_version: pick('version', input.osVersion, existing?.os_version),
+      };
+      if (!(await adminRepo.addOsImage(db, row))) {
+        throw new OperatorError(`${input.deviceType} in ${input.region} already offers OS ${row.id}`);
+      }
+      return {
+        osTypeId: row.id,
+        osName: row.os_name,
+        osType: row.os_type,
+        osVersion: row.os_version,
+        deviceType: row.device_type,
+        region: row.region_id,
+      };
+    },
+
+    /** Offers a RAID type on a device type; an existing id keeps its definition as for OS images. */
+    async addRaid(input: RaidInput) {
+      await requireDeviceType(db, input.region, input.deviceType);
+      if (input.raidTypeId !== undefined && !/^r-[a-z0-9]{28}$/.test(input.raidTypeId)) {
+        throw new OperatorError('RAID type id must be "r-" followed by 28 lowercase letters or digits');
+      }
+      const existing = input.raidTypeId ? await adminRepo.findRaidType(db, input.raidTypeId) : undefined;
+      const pick = (field: string, given: string | undefined, had: string | undefined, max: number) => {
+        if (had !== undefined) {
+          if (given !== undefined && given !== had) {
+            throw new OperatorError(`RAID ${input.raidTypeId} already exists with ${field} "${had}"`);
+          }
+          return had;
+        }
+        return text(field, given, max);
+      };
+      const volumeType = pick('volume type', input.volumeType, existing?.volume_type, 8);
+      if (volumeType !== 'system' && volumeType !== 'data') {
+        throw new OperatorError('volume type must be system or data');
+      }
+      const row = {
+        id: input.raidTypeId ?? newId('raid'),
+        region_id: input.region,
+        device_type: input.deviceType,
+        volume_type: volumeType as 'system' | 'data',
+        raid_type: pick('RAID type', input.raidType, existing?.raid_type, 32),
+        volume_detail: pick('volume detail', input.volumeDetail, existing?.volume_detail, 256),
+        description: existing?.description ?? input.description?.trim() ?? '',
+      };
+      if (!(await adminRepo.addRaidType(db, row))) {
+        throw new OperatorError(`${input.deviceType} in ${input.region} already offers RAID ${row.id}`);
+      }
+      return {
+        raidTypeId: row.id,
+        volumeType: row.volume_type,
+        raidType: row.raid_type,
+        volumeDetail: row.volume_detail,
+        description: row.description,
+        deviceType: row.device_type,
+        region: row.region_id,
+      };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { Deps } from '../domain/deps.js';
+import { devicesByStatus, instancesByStatus, reconcilerQueue } from '../store/repositories/metrics-repo.js';
+import { renderGauge } from './metrics.js';
+
+const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
+
+/** Gauges of the shared state, read from the database at each scrape. */
+export async function scrapeGauges(deps: Pick<Deps, 'store' | 'clock'>): Promise<string[][]> {
+  const db = deps.store.db;
+  const now = deps.clock.now();
+  const [instances, devices, queue] = await Promise.all([
+    instancesByStatus(db),
+    devicesByStatus(db),
+    reconcilerQueue(db, now),
+  ]);
+  const mem = process.memoryUsage();
+  return [
+    renderGauge(
+      'edcps_instances',
+      'Instances by region and status.',
+      instances.map((r) => ({ labels: { region: r.region_id, status: r.status }, value: r.n })),
+    ),
+    renderGauge(
+      'edcps_devices',
+      'Physical devices by region, device type and status (available = stock).',
+      devices.map((r) => ({
+        labels: { region: r.region_id, device_type: r.device_type, status: r.status },
+        value: r.n,
+      })),
+    ),
+    renderGauge('edcps_reconciler_queue_depth', 'Instances with an action in flight.', [
+      { value: queue.inFlight },
+    ]),
+    renderGauge('edcps_reconciler_due', 'In-flight instances whose next step is due now.', [
+      { value: queue.due },
+    ]),
+    renderGauge(
+      'edcps_reconciler_lag_seconds',
+      'How late the most overdue provisioning step is (simulated time); 0 when none is due.',
+      [{ value: queue.oldestDue === null ? 0 : Math.max(0, (now - queue.oldestDue) / 1000) }],
+    ),
+    renderGauge('process_resident_memory_bytes', 'Resident memory of this process.', [{ value: mem.rss }]),
+    renderGauge('nodejs_heap_used_bytes', 'V8 heap in use by this process.', [{ value: mem.heapUsed }]),
+    renderGauge('process_start_time_seconds', 'Start time of this process since the epoch.', [
+      { value: startSeconds },
+    ]),
+  ];
+}

@@ -1,0 +1,64 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Executor } from '../db.js';
+import type { DevicesTable } from '../tables.js';
+
+export type DeviceRow = Selectable<DevicesTable>;
+
+export async function insertDevices(db: Executor, rows: readonly Insertable<DevicesTable>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) {
+    await db
+      .insertInto('devices')
+      .values(rows.slice(i, i + 200))
+      .execute();
+  }
+}
+
+export const findDeviceBySerial = (db: Executor, serial: string): Promise<DeviceRow | undefined> =>
+  db.selectFrom('devices').selectAll().where('serial', '=', serial).executeTakeFirst();
+
+/** Serials among `serials` that already exist. */
+export async function existingSerials(db: Executor, serials: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < serials.length; i += 500) {
+    const rows = await db
+      .selectFrom('devices')
+      .select('serial')
+      .where('serial', 'in', serials.slice(i, i + 500))
+      .execute();
+    out.push(...rows.map((r) => r.serial));
+  }
+  return out;
+}
+
+export const listDevices = (
+  db: Executor,
+  f: { regionId?: string; azId?: string; deviceType?: string; status?: DeviceRow['status'] },
+): Promise<DeviceRow[]> =>
+  db
+    .selectFrom('devices')
+    .selectAll()
+    .$if(f.regionId !== undefined, (q) => q.where('region_id', '=', f.regionId!))
+    .$if(f.azId !== undefined, (q) => q.where('az_id', '=', f.azId!))
+    .$if(f.deviceType !== undefined, (q) => q.where('device_type', '=', f.deviceType!))
+    .$if(f.status !== undefined, (q) => q.where('status', '=', f.status!))
+    .orderBy('region_id')
+    .orderBy('az_id')
+    .orderBy('device_type')
+    .orderBy('serial')
+    .execute();
+
+/**
+ * Takes a free device out of service. The conditional UPDATE makes the race with an allocation
+ * safe: a device an instance took a moment ago is not retired. Returns false when the device is
+ * not `available`.
+ */
+export async function retireDevice(db: Executor, serial: string): Promise<boolean> {
+  const r = await db
+    .updateTable('devices')
+    .set({ status: 'retired' })
+    .where('serial', '=', serial)
+    .where('status', '=', 'available')
+    .where('instance_id', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

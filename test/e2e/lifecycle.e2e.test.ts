@@ -265,4 +265,36 @@ describe('instance lifecycle through the official jdcloud-sdk-js (createInstance
     expect((await sdk.deleteInstance({ instanceId })).result).toEqual({ success: true });
     await untilGone(sdk, instanceId);
   });
+
+  it('keeps an elastic IP associated after creation when the instance is deleted, disassociated', async () => {
+    const created = await sdk.createInstances({
+      instanceSpec: {
+        az: AZ,
+        deviceType: DEVICE_TYPE,
+        imageType: 'standard',
+        osTypeId: 'o-centos79x8664000000000000000',
+        sysRaidTypeId: 'r-sysnoraid0000000000000000000',
+        dataRaidTypeId: 'r-dataraid00000000000000000000',
+        networkType: 'vpc',
+        enableInternet: 'no',
+        name: 'lifecycle-3',
+        count: 1,
+        charge: { chargeMode: 'postpaid_by_duration' },
+      },
+    });
+    const [instanceId] = created.result.instanceIds as string[];
+    expect((await untilStable(sdk, instanceId)).inst.status).toBe('running');
+    const [elasticIpId] = (
+      await sdk.applyElasticIps({
+        elasticIpSpec: { bandwidth: 2, count: 1, charge: { chargeMode: 'postpaid_by_duration' } },
+      })
+    ).result.elasticIpIds as string[];
+    await sdk.associateElasticIp({ instanceId, elasticIpId });
+    expect((await instanceOf(sdk, instanceId)).elasticIpId).toBe(elasticIpId);
+
+    await sdk.deleteInstance({ instanceId });
+    await untilGone(sdk, instanceId);
+    const eip = (await sdk.describeElasticIp({ elasticIpId })).result.elasticIp as Record<string, unknown>;
+    expect(eip).toMatchObject({ elasticIpId, instanceId: '', status: 'disassociate' });
+  });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiResponse, REGION, type TestHarness, createHarness } from '../helpers/harness.js';
+import { startAction } from '../../src/domain/instance/begin-action.js';
+import { type ApiResponse, REGION, type TestHarness, createHarness, resultOf } from '../helpers/harness.js';
 import {
   GOOD_PASSWORD,
   accountIdOf,
@@ -79,6 +80,19 @@ describe('racing lifecycle actions (stopInstance, restartInstance, deleteInstanc
       expect(events).toEqual([{ to_status: ACTIONS[winner].transitional }]);
     });
   }
+
+  it('a writer holding a stale read loses to the conditional update and changes nothing', async () => {
+    const id = await insertInstance(h, accountId, { status: 'running' });
+    const stale = (await instanceRow(h, id))!;
+    resultOf(await h.call('PUT', actionPath(id, 'stopInstance'), { body: {} }));
+    const deps = h.runtime.services.deps;
+    const attempt = deps.store.transaction((tx) => startAction(deps, tx, stale, 'restart'));
+    await expect(attempt).rejects.toMatchObject({
+      status: 'FAILED_PRECONDITION',
+      message: `instance ${id} changed state concurrently; restartInstance was not applied`,
+    });
+    expect(await instanceRow(h, id)).toMatchObject({ status: 'stopping', action: 'stop' });
+  });
 
   it('two requests with the same clientToken sent at once both succeed and act once', async () => {
     const id = await insertInstance(h, accountId, { status: 'running' });

@@ -254,13 +254,15 @@ export async function claimDue(db: Executor, o: ClaimOptions): Promise<InstanceR
     .orderBy('next_run_at')
     .limit(o.limit)
     .$if(isPostgres(db), (q) => q.forUpdate().skipLocked());
-  return db
+  const rows = await db
     .updateTable('instances')
     .set({ lease_owner: o.owner, lease_until: o.leaseUntil })
     .where('id', 'in', candidates)
     .where(due)
     .returningAll()
     .execute();
+  // RETURNING follows no ORDER BY: restore due order.
+  return rows.sort((a, b) => Number(a.next_run_at) - Number(b.next_run_at));
 }
 
 /** Extends the leases `owner` still holds. */

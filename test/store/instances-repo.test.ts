@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/domain/ids.js';
+import type { Db } from '../../src/store/db.js';
+import {
+  type InstanceRow,
+  addToInstanceCount,
+  claimDue,
+  countInFlight,
+  deleteHeldInstance,
+  getInstanceView,
+  insertInstances,
+  instanceCount,
+  listInstanceViews,
+  lockInstanceCount,
+  nextDueAt,
+  renewLeases,
+  saveProgress,
+} from '../../src/store/repositories/instances-repo.js';
+import { type TestHarness, createHarness } from '../helpers/harness.js';
+
+const OWNER = { accountId: 'acc-store', regionId: 'cn-east-tz1' };
+const T0 = Date.UTC(2030, 0, 1);
+
+function row(over: Partial<InstanceRow> = {}): InstanceRow {
+  return {
+    id: newId('instance'),
+    account_id: OWNER.accountId,
+    region_id: OWNER.regionId,
+    az_id: 'cn-east-tz1a',
+    device_type: 'edcps.c.normal1',
+    device_id: null,
+    name: 'node',
+    hostname: 'node',
+    description: '',
+    status: 'running',
+    image_type: 'standard',
+    os_type_id: 'o-x',
+    os_name: 'X',
+    os_type: 'x',
+    os_version: '1',
+    sys_raid_type_id: 'r-s',
+    sys_raid_type: 'RAID1',
+    data_raid_type_id: 'r-d',
+    data_raid_type: 'RAID0',
+    network_type: 'vpc',
+    vpc_id: 'vpc-none',
+    subnet_id: 'subnet-none',
+    private_ip: '10.0.0.2',
+    enable_internet: 'no',
+    line_type: '',
+    bandwidth: 0,
+    extra_uplink_bandwidth: 0,
+    elastic_ip_id: null,
+    keypair_id: '',
+    interface_mode: 'bond',
+    extension_vpc_id: '',
+    extension_subnet_id: '',
+    extension_private_ip: '',
+    extension_enable_internet: '',
+    extension_elastic_ip_id: null,
+    extension_bandwidth: 0,
+    extension_extra_uplink_bandwidth: 0,
+    agent_status: '',
+    resource_tags: '[]',
+    action: null,
+    step: null,
+    next_run_at: null,
+    lease_owner: null,
+    lease_until: null,
+    attempts: 0,
+    last_error: '',
+    secrets_sealed: null,
+    action_input: '{}',
+    created_at: T0,
+    updated_at: T0,
+    charge_mode: 'postpaid_by_duration',
+    charge_unit: '',
+    charge_duration: 0,
+    auto_renew: 0,
+    charge_start: T0,
+    charge_expire: null,
+    ...over,
+  };
+}
+
+const inFlight = (over: Partial<InstanceRow> = {}) =>
+  row({ status: 'creating', action: 'create', step: 'allocate', next_run_at: T0, ...over });
+
+describe('instances repository', () => {
+  let h: TestHarness;
+  let db: Db;
+  beforeAll(async () => {
+    h = await createHarness();
+    db = h.runtime.store.db;
+  });
+  afterAll(() => h.close());
+
+  const clear = () => db.deleteFrom('instances').execute();
+
+  it('inserts many rows at once and reads one back with its joins', async () => {
+    await clear();
+    const rows = Array.from({ length: 250 }, (_, i) => row({ created_at: T0 + i }));
+    await insertInstances(db, rows);
+    const v = await getInstanceView(db, OWNER, rows[7].id);
+    expect(v).toMatchObject({ id: rows[7].id, vpc_name: null, subnet_name: null, public_ip: null });
+    expect(await getInstanceView(db, { ...OWNER, accountId: 'someone-else' }, rows[7].id)).toBeUndefined();
+  });
+
+  it('counts per owner with a counter that adds and subtracts', async () => {
+    const owner = { accountId: 'acc-count', regionId: 'cn-east-tz1' };
+    await db.transaction().execute(async (tx) => {
+      expect(await lockInstanceCount(tx, owner)).toBe(0);
+      await addToInstanceCount(tx, owner, 5);
+    });
+    await addToInstanceCount(db, owner, -2);
+    expect(await instanceCount(db, owner)).toBe(3);
+    expect(await instanceCount(db, { ...owner, regionId: 'cn-north-tj1' })).toBe(0);
+  });
+
+  it('lists newest first, pages, filters and totals', async () => {
+    await clear();
+    const rows = [
+      row({ name: 'Alpha-One', created_at: T0 + 1 }),
+      row({ name: 'alpha-two', status: 'stopped', created_at: T0 + 2 }),
+      row({ name: 'beta', private_ip: '10.0.0.9', created_at: T0 + 3 }),
+      row({ name: 'gamma_1', created_at: T0 + 4 }),
+    ];
+    await insertInstances(db, rows);
+    await addToInstanceCount(db, OWNER, 4);
+    const all = await listInstanceViews(db, OWNER, {}, { offset: 0, pageSize: 3 });
+    expect(all.rows.map((r) => r.name)).toEqual(['gamma_1', 'beta', 'alpha-two']);
+    expect(all.totalCount).toBe(await instanceCount(db, OWNER));
+    const page2 = await listInstanceViews(db, OWNER, {}, { offset: 3, pageSize: 3 });
+    expect(page2.rows.map((r) => r.name)).toEqual(['Alpha-One']);
+    const alpha = await listInstanceViews(db, OWNER, { name: 'ALPHA' }, { offset: 0, pageSize: 10 });
+    expect([alpha.rows.length, alpha.totalCount]).toEqual([2, 2]);
+    const literal = await listInstanceViews(db, OWNER, { name: '_' }, { offset: 0, pageSize: 10 });
+    expect(literal.rows.map((r) => r.name)).toEqual(['gamma_1']);
+    const st = await listInstanceViews(
+      db,
+      OWNER,
+      { statuses: ['stopped', 'error'] },
+      { offset: 0, pageSize: 10 },
+    );
+    expect(st.rows.map((r) => r.name)).toEqual(['alpha-two']);
+    const ids = await listInstanceViews(
+      db,
+      OWNER,
+      { ids: [rows[0].id, rows[2].id], privateIp: '10.0.0.9' },
+      { offset: 0, pageSize: 10 },
+    );
+    expect([ids.rows.map((r) => r.name), ids.totalCount]).toEqual([['beta'], 1]);
+    const none = await listInstanceViews(db, OWNER, { ids: [] }, { offset: 0, pageSize: 10 });
+    expect(none.totalCount).toBe(0);
+  });
+
+  it('claims only due, unleased rows, oldest due first, and marks them leased', async () => {
+    await clear();
+    const due1 = inFlight({ next_run_at: T0 + 10 });
+    const due2 = inFlight({ next_run_at: T0 + 5 });
+    const later = inFlight({ next_run_at: T0 + 1000 });
+    const leased = inFlight({ lease_owner: 'x', lease_until: T0 + 100 });
+    const stable = row();
+    await insertInstances(db, [due1, due2, later, leased, stable]);
+    const got = await claimDue(db, {
+      owner: 'me',
+      now: T0 + 10,
+      leaseNow: T0 + 50,
+      leaseUntil: T0 + 150,
+      limit: 10,
+    });
+    expect(got.map((r) => r.id)).toEqual([due2.id, due1.id]);
+    expect(got.every((r) => r.lease_owner === 'me' && r.lease_until === T0 + 150)).toBe(true);
+    expect(await nextDueAt(db)).toBe(T0);
+    expect(await countInFlight(db)).toBe(4);
+    expect(await countInFlight(db, stable.id)).toBe(0);
+    const settleAll = await claimDue(db, {
+      owner: 'me',
+      now: T0,
+      leaseNow: T0 + 101,
+      leaseUntil: T0 + 200,
+      limit: 10,
+      ignoreSchedule: true,
+    });
+    expect(settleAll.map((r) => r.id).sort()).toEqual([later.id, leased.id].sort());
+  });
+
+  it('claims one instance when asked, within the limit', async () => {
+    await clear();
+    const rows = Array.from({ length: 5 }, () => inFlight());
+    await insertInstances(db, rows);
+    const one = await claimDue(db, {
+      owner: 'me',
+      now: T0,
+      leaseNow: T0,
+      leaseUntil: T0 + 1,
+      limit: 10,
+      instanceId: rows[3].id,
+    });
+    expect(one.map((r) => r.id)).toEqual([rows[3].id]);
+    const two = await claimDue(db, { owner: 'me', now: T0, leaseNow: T0, leaseUntil: T0 + 1, limit: 2 });
+    expect(two).toHaveLength(2);
+  });
+
+  it('saves progress only while the lease and the claimed step still hold', async () => {
+    await clear();
+    const r = inFlight();
+    await insertInstances(db, [r]);
+    await claimDue(db, { owner: 'me', now: T0, leaseNow: T0, leaseUntil: T0 + 100, limit: 1 });
+    const p = {
+      id: r.id,
+      owner: 'other',
+      fromAction: 'create',
+      fromStep: 'allocate',
+      set: { step: 'configure-raid' },
+    };
+    expect(await saveProgress(db, p)).toBe(false);
+    expect(await saveProgress(db, { ...p, owner: 'me', fromStep: 'install-os' })).toBe(false);
+    expect(await saveProgress(db, { ...p, owner: 'me' })).toBe(true);
+    const after = await db
+      .selectFrom('instances')
+      .selectAll()
+      .where('id', '=', r.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ step: 'configure-raid', lease_owner: null, lease_until: null });
+    expect(await saveProgress(db, { ...p, owner: 'me' })).toBe(false);
+  });
+
+  it('renews only the leases the owner holds', async () => {
+    await clear();
+    const mine = inFlight({ lease_owner: 'me', lease_until: T0 });
+    const theirs = inFlight({ lease_owner: 'them', lease_until: T0 });
+    await insertInstances(db, [mine, theirs]);
+    await renewLeases(db, 'me', [mine.id, theirs.id], T0 + 500);
+    const rows = await db.selectFrom('instances').select(['id', 'lease_until']).execute();
+    expect(Object.fromEntries(rows.map((x) => [x.id, Number(x.lease_until)]))).toEqual({
+      [mine.id]: T0 + 500,
+      [theirs.id]: T0,
+    });
+  });
+
+  it('deletes a held instance only at the end of its delete action', async () => {
+    await clear();
+    const r = inFlight({
+      status: 'destroying',
+      action: 'delete',
+      step: 'release',
+      lease_owner: 'me',
+      lease_until: T0,
+    });
+    await insertInstances(db, [r]);
+    expect(await deleteHeldInstance(db, { id: r.id, owner: 'them', fromStep: 'release' })).toBe(false);
+    expect(await deleteHeldInstance(db, { id: r.id, owner: 'me', fromStep: 'wipe-disks' })).toBe(false);
+    expect(await deleteHeldInstance(db, { id: r.id, owner: 'me', fromStep: 'release' })).toBe(true);
+    expect(await db.selectFrom('instances').select('id').execute()).toEqual([]);
+  });
+});

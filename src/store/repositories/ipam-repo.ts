@@ -4,8 +4,12 @@ import { type Executor, isPostgres } from '../db.js';
 /**
  * Private address management inside a VPC. Every address or range handed out is one row of
  * ip_allocations; rows never overlap within a VPC ((vpc_id, first_ip) is unique as a backstop).
- * Callers lock the VPC row first (`lockVpc`), so concurrent allocators in one VPC queue up on
- * PostgreSQL; SQLite transactions are already serialised (BEGIN IMMEDIATE).
+ * `pool_id` names the CIDR it came from (the subnet id for its primary CIDR, or a secondary
+ * CIDR id), `owner_id` who holds it (instance id for instance/extension addresses, alias IP id
+ * for alias ranges). Reserved addresses (network, gateway, broadcast) are never rows: callers
+ * search only the usable part of a pool. Callers lock the VPC row first (`lockVpc`), so
+ * concurrent allocators in one VPC queue up on PostgreSQL; SQLite transactions are already
+ * serialised (BEGIN IMMEDIATE).
  */
 export async function lockVpc(tx: Executor, vpcId: string): Promise<void> {
   if (isPostgres(tx)) {

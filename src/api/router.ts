@@ -61,6 +61,20 @@ function checkClientToken(source: Readonly<Record<string, unknown>> | undefined)
   if (t.length > 36) throw invalidArgument('clientToken', 'must not exceed 36 characters');
 }
 
+/**
+ * U+0000 is in no valid value of any field, and PostgreSQL text cannot store it (the query
+ * would fail with a 500): rejected in the path, the query and the body alike, on both databases.
+ */
+function rejectNul(value: unknown, field: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw invalidArgument(field, 'must not contain the NUL character');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => rejectNul(v, `${field}[${i}]`));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) rejectNul(v, field === '' ? k : `${field}.${k}`);
+  }
+}
+
 export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
   // Bodies must not be coerced ("3" is not an integer); query strings must be.
   const ajvBody = new Ajv({ coerceTypes: false, allErrors: false, strict: false });
@@ -139,6 +153,9 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
         const params = request.params as Record<string, string>;
         const query = (request.query ?? {}) as Record<string, unknown>;
         const reqBody = (request.body ?? {}) as Record<string, unknown>;
+        rejectNul(params, '');
+        rejectNul(query, '');
+        rejectNul(reqBody, '');
         const regionId = params.regionId ?? '';
         if (
           op.spec.pathParams.includes('regionId') &&

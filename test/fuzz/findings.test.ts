@@ -3,10 +3,11 @@ import { signRequest } from '../../src/auth/sign.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
 
 /**
- * Reproducers of what the fuzzer found: URLs that fail before routing (bad percent-encoding,
- * an over-long path parameter) used to get Fastify's own body and no request-id header.
+ * Reproducers of what the bad-input fuzzer found, kept as plain tests: URLs that fail before
+ * routing (bad percent-encoding, an over-long path parameter) got Fastify's own body and no
+ * request-id header; a NUL character anywhere in the input was a 500 on PostgreSQL.
  */
-describe('requests that fail before routing', () => {
+describe('fuzzer findings', () => {
   let h: TestHarness;
   beforeAll(async () => {
     h = await createHarness();
@@ -57,5 +58,32 @@ describe('requests that fail before routing', () => {
       message: 'invalid parameter path: a path parameter exceeds 200 characters',
     });
     expect(res.headers['x-jdcloud-request-id']).toBe(body.requestId);
+  });
+
+  const nulRejected = (field: string) => ({
+    code: 400,
+    status: 'INVALID_ARGUMENT',
+    message: `invalid parameter ${field}: must not contain the NUL character`,
+  });
+
+  it('rejects a NUL character in a path parameter (describeBandwidthPackages)', async () => {
+    const res = await h.call('GET', '/regions/%00/bandwidthPackages');
+    expect(res.statusCode).toBe(400);
+    expect(res.body.error).toEqual(nulRejected('regionId'));
+  });
+
+  it('rejects a NUL character in a query parameter (describeVpcs)', async () => {
+    const res = await h.call('GET', '/regions/cn-east-tz1/vpcs', { query: { name: 'a\u0000b' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.error).toEqual(nulRejected('name'));
+  });
+
+  it('rejects a NUL character in a nested body field without creating anything (createVpc)', async () => {
+    const res = await h.call('PUT', '/regions/cn-east-tz1/vpcs', {
+      body: { vpcSpec: { name: 'nul\u0000vpc', cidr: '10.0.0.0/16', description: '' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body.error).toEqual(nulRejected('vpcSpec.name'));
+    expect(await h.runtime.store.db.selectFrom('vpcs').select('id').execute()).toEqual([]);
   });
 });

@@ -656,3 +656,38 @@ describe('deleteBandwidthPackage', () => {
     expect(resultOf(await del(id, { clientToken: 'del-pkg' }))).toEqual({ success: true });
   });
 });
+
+describe('deleteBandwidthPackage of an expired prepaid package', () => {
+  let h: TestHarness;
+  let t = Date.parse('2024-03-31T00:00:00Z');
+  beforeAll(async () => {
+    h = await createHarness({ clock: { now: () => t } });
+  });
+  afterAll(() => h.close());
+
+  it('is allowed once the term has run out', async () => {
+    const [id] = await pkgIds(h, { charge: PREPAID });
+    expect((await describePkg(h, id)).charge.chargeExpiredTime).toBe('2024-05-31T00:00:00Z');
+    expect((await h.call('DELETE', `${PKGS}/${id}`)).statusCode).toBe(400);
+    t = Date.parse('2024-05-31T00:00:00Z');
+    expect(resultOf(await h.call('DELETE', `${PKGS}/${id}`))).toEqual({ success: true });
+  });
+});
+
+describe('bandwidth stock under concurrency', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('never sells more bandwidth than the region has, whatever the race', async () => {
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => h.newAccount()));
+    // 4 × 6 × 10240 = 245760 Mbps asked of a 200000 Mbps region: at most 3 orders fit.
+    const results = await Promise.all(
+      accounts.map((a) => applyPkg(h, { count: 6, bandwidth: 10240 }, { as: a })),
+    );
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    expect((await stock(h)).availableBandwidth).toBe(200000 - 3 * 6 * 10240);
+  });
+});

@@ -697,3 +697,58 @@ describe('deleteelasticIp', () => {
     expect((await del(id)).statusCode).toBe(404);
   });
 });
+
+describe('deleteelasticIp of an expired prepaid elastic IP', () => {
+  let h: TestHarness;
+  let t = Date.parse('2024-01-31T08:00:00Z');
+  beforeAll(async () => {
+    h = await createHarness({ clock: { now: () => t } });
+  });
+  afterAll(() => h.close());
+
+  it('is allowed once the term has run out, and not a second before', async () => {
+    const [id] = await applyIds(h, { charge: PREPAID });
+    expect((await describeEip(h, id)).charge.chargeExpiredTime).toBe('2024-02-29T08:00:00Z');
+    t = Date.parse('2024-02-29T07:59:59Z');
+    expectError(
+      await h.call('DELETE', `/regions/${REGION}/elasticIps/${id}`),
+      400,
+      'FAILED_PRECONDITION',
+      `elastic IP ${id} is prepaid until 2024-02-29T08:00:00Z; it cannot be deleted before it expires`,
+    );
+    t = Date.parse('2024-02-29T08:00:00Z');
+    expect((await describeEip(h, id)).charge).toMatchObject({ chargeStatus: 'overdue' });
+    expect(resultOf(await h.call('DELETE', `/regions/${REGION}/elasticIps/${id}`))).toEqual({
+      success: true,
+    });
+  });
+});
+
+describe('applyElasticIps under concurrency', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('never lets concurrent purchases exceed the quota', async () => {
+    const creds = await h.newAccount();
+    const results = await Promise.all(Array.from({ length: 5 }, () => apply(h, { count: 3 }, { as: creds })));
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(2);
+    expect((await list(h, {}, creds)).totalCount).toBe(9);
+  });
+
+  it('never hands one address to two concurrent purchases', async () => {
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => h.newAccount()));
+    await Promise.all(accounts.map((a) => apply(h, { count: 5 }, { as: a })));
+    const rows = await h.runtime.store.db.selectFrom('elastic_ips').select(['ip']).execute();
+    expect(new Set(rows.map((r) => r.ip)).size).toBe(rows.length);
+    const held = await h.runtime.store.db
+      .selectFrom('public_ips')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('holder_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(Number(held.n)).toBe(rows.length);
+  });
+});

@@ -429,3 +429,28 @@ describe('describeKeypair, describeKeypairs and deleteKeypairs', () => {
     expect(resultOf<Keypair>(await create(h, 'reuse', creds)).keypairId).not.toBe(id);
   });
 });
+
+describe('createKeypairs under concurrency', () => {
+  let h: TestHarness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h.close());
+
+  it('creates one key pair when the same name is asked for three times at once', async () => {
+    const creds = await h.newAccount();
+    const results = await Promise.all([1, 2, 3].map(() => importKey(h, 'race', ed25519Line().line, creds)));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    expect(resultOf<{ totalCount: number }>(await h.call('GET', KEYPAIRS, { as: creds })).totalCount).toBe(1);
+  });
+
+  it('never exceeds the quota under concurrent imports', async () => {
+    const creds = await h.newAccount();
+    await h.runtime.services.accounts.setQuota(creds.accountId, REGION, { keypairs: 3 });
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => importKey(h, `q${i}`, ed25519Line().line, creds)),
+    );
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(3);
+    expect(results.filter((r) => r.statusCode === 429)).toHaveLength(2);
+  });
+});

@@ -1,5 +1,5 @@
 import { type Executor, isPostgres } from '../db.js';
-import { containsIgnoringCase } from '../like.js';
+import { likeSubstring } from './like.js';
 import { paged } from '../paging.js';
 import type { BandwidthPackagesTable } from '../tables.js';
 
@@ -36,7 +36,7 @@ export function listBandwidthPackages(
     .where('account_id', '=', q.accountId)
     .where('region_id', '=', q.regionId)
     .$if(q.ids !== undefined, (s) => s.where('id', 'in', [...q.ids!]))
-    .$if(q.name !== undefined, (s) => s.where(containsIgnoringCase('name', q.name!)))
+    .$if(q.name !== undefined, (s) => s.where(likeSubstring('name', q.name!)))
     .orderBy('created_at')
     .orderBy('id');
   return paged(query, page);

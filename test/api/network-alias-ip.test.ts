@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, REGION, type TestHarness, createHarness, errorOf, resultOf } from '../helpers/harness.js';
-import { insertTestInstance } from './network-fixtures.js';
+import { insertTestInstance, steppingClock } from './network-fixtures.js';
 
 const ALIAS = `/regions/${REGION}/aliasIps`;
 
@@ -29,7 +29,7 @@ describe('alias IP operations', () => {
   let privateIp: string;
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     vpcId = resultOf<{ vpcId: string }>(
       await h.call('PUT', `/regions/${REGION}/vpcs`, {
         body: { vpcSpec: { name: 'alias-net', cidr: '10.0.0.0/16', description: '' } },
@@ -333,7 +333,7 @@ describe('alias IP operations', () => {
     let inst: string[];
     let sub: string;
     beforeAll(async () => {
-      t = await createHarness();
+      t = await createHarness({ clock: steppingClock() });
       const vpc = resultOf<{ vpcId: string }>(
         await t.call('PUT', `/regions/${REGION}/vpcs`, {
           body: { vpcSpec: { name: 'v', cidr: '10.0.0.0/16', description: '' } },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/domain/errors.js';
 import { allocateInstanceIps, resolveInstanceSubnet } from '../../src/domain/network/instance-network.js';
 import { AZ, REGION, type TestHarness, createHarness, resultOf } from '../helpers/harness.js';
-import { callerOf, insertTestInstance } from './network-fixtures.js';
+import { callerOf, insertTestInstance, steppingClock } from './network-fixtures.js';
 
 /**
  * Concurrent requests never hand out an address twice and never create conflicting ranges.
@@ -14,7 +14,7 @@ describe('network allocation under concurrency (createAliasIp, createSubnet, cre
   let accountId: string;
   let vpcId: string;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     vpcId = resultOf<{ vpcId: string }>(
       await h.call('PUT', `/regions/${REGION}/vpcs`, {
         body: { vpcSpec: { name: 'c', cidr: '10.0.0.0/16', description: '' } },

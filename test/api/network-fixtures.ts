@@ -135,3 +135,12 @@ export async function vpcWithSubnet(
   );
   return { vpcId, subnetId, cidr };
 }
+
+/**
+ * A clock that moves one second per reading, so resources created one after another never
+ * share a created_at and list order (created_at, id) is exactly creation order in tests.
+ */
+export function steppingClock(start = Date.UTC(2026, 0, 1)): { now(): number } {
+  let t = start;
+  return { now: () => (t += 1000) };
+}

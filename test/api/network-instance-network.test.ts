@@ -8,13 +8,14 @@ import {
   resolveInstanceSubnet,
 } from '../../src/domain/network/instance-network.js';
 import { AZ, REGION, type TestHarness, createHarness } from '../helpers/harness.js';
+import { steppingClock } from './network-fixtures.js';
 
 /** The functions createInstances calls inside its transaction, exercised directly on the store. */
 describe('instance network (createInstances building blocks)', () => {
   let h: TestHarness;
   let caller: Caller;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     const acc = await h.newAccount();
     caller = { accountId: acc.accountId, regionId: REGION, requestId: 'test' };
   });

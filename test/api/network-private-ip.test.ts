@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, REGION, type TestHarness, createHarness, errorOf, resultOf } from '../helpers/harness.js';
-import { insertTestInstance } from './network-fixtures.js';
+import { insertTestInstance, steppingClock } from './network-fixtures.js';
 
 describe('describeAvailablePrivateIp', () => {
   let h: TestHarness;
@@ -12,7 +12,7 @@ describe('describeAvailablePrivateIp', () => {
   const path = (id: string) => `/regions/${REGION}/instances/${id}/availablePrivateIps`;
 
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     vpcId = resultOf<{ vpcId: string }>(
       await h.call('PUT', `/regions/${REGION}/vpcs`, {
         body: { vpcSpec: { name: 'v', cidr: '10.0.0.0/16', description: '' } },

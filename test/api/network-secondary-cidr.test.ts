@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, REGION, type TestHarness, createHarness, errorOf, resultOf } from '../helpers/harness.js';
-import { insertTestInstance } from './network-fixtures.js';
+import { insertTestInstance, steppingClock } from './network-fixtures.js';
 
 const CIDRS = `/regions/${REGION}/secondaryCidrs`;
 const SUBNETS = `/regions/${REGION}/subnets`;
@@ -24,7 +24,7 @@ describe('secondary CIDR operations', () => {
   let accountId: string;
   let n = 0;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     vpcId = resultOf<{ vpcId: string }>(
       await h.call('PUT', `/regions/${REGION}/vpcs`, {
         body: { vpcSpec: { name: 'vpc2', cidr: '172.16.0.0/16', description: '' } },

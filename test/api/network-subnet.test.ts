@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, REGION, type TestHarness, createHarness, errorOf, resultOf } from '../helpers/harness.js';
-import { insertTestInstance } from './network-fixtures.js';
+import { insertTestInstance, steppingClock } from './network-fixtures.js';
 
 const SUBNETS = `/regions/${REGION}/subnets`;
 const VPCS = `/regions/${REGION}/vpcs`;
@@ -24,7 +24,7 @@ describe('subnet operations', () => {
   let h: TestHarness;
   let vpcId: string;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
     vpcId = resultOf<{ vpcId: string }>(
       await h.call('PUT', VPCS, {
         body: { vpcSpec: { name: 'main', cidr: '10.0.0.0/16', description: '' } },
@@ -221,6 +221,14 @@ describe('subnet operations', () => {
       });
     }
 
+    it('rejects a missing subnetSpec', async () => {
+      expect(errorOf(await h.call('PUT', SUBNETS, { body: {} }))).toEqual({
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: 'missing required parameter subnetSpec',
+      });
+    });
+
     it('rejects a missing az naming it', async () => {
       const res = await h.call('PUT', SUBNETS, {
         body: { subnetSpec: { vpcId, cidr: '10.0.30.0/24', name: 'x', description: '' } },
@@ -267,7 +275,7 @@ describe('subnet operations', () => {
     let v2: string;
     let ids: string[];
     beforeAll(async () => {
-      t = await createHarness();
+      t = await createHarness({ clock: steppingClock() });
       const mk = async (name: string, cidr: string) =>
         resultOf<{ vpcId: string }>(
           await t.call('PUT', VPCS, { body: { vpcSpec: { name, cidr, description: '' } } }),
@@ -368,6 +376,18 @@ describe('subnet operations', () => {
         message:
           "invalid parameter name: must be 1-32 characters of Chinese characters, letters, digits, '_' or '-'",
       });
+    });
+
+    it('rejects a description over 256 characters and keeps the old one', async () => {
+      const subnetId = await createOk({ cidr: '10.0.52.0/24', description: 'orig' });
+      expect(
+        errorOf(await h.call('POST', `${SUBNETS}/${subnetId}`, { body: { description: 'x'.repeat(257) } })),
+      ).toEqual({
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: 'invalid parameter description: must not exceed 256 characters',
+      });
+      expect((await get(subnetId)).description).toBe('orig');
     });
 
     it('answers 404 NOT_FOUND for an unknown subnet', async () => {

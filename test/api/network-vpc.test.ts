@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION, type TestHarness, createHarness, errorOf, resultOf } from '../helpers/harness.js';
+import { steppingClock } from './network-fixtures.js';
 
 const VPCS = `/regions/${REGION}/vpcs`;
 
@@ -15,7 +16,7 @@ interface Vpc {
 describe('VPC operations', () => {
   let h: TestHarness;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ clock: steppingClock() });
   });
   afterAll(() => h.close());
 
@@ -154,7 +155,7 @@ describe('VPC operations', () => {
     let t: TestHarness;
     let ids: string[];
     beforeAll(async () => {
-      t = await createHarness();
+      t = await createHarness({ clock: steppingClock() });
       ids = [];
       for (const [i, name] of ['alpha', 'Beta', 'gamma_net', 'delta', 'alphabet'].entries()) {
         ids.push(
@@ -318,6 +319,14 @@ describe('VPC operations', () => {
   });
 
   describe('VPC tenancy', () => {
+    it('keeps a VPC in its region: another region of the same account answers 404', async () => {
+      const vpcId = await createOk('regional', '10.14.0.0/16');
+      const res = await h.call('GET', `/regions/cn-north-tj1/vpcs/${vpcId}`);
+      expect(errorOf(res)).toEqual({ code: 404, status: 'NOT_FOUND', message: `vpc ${vpcId} not found` });
+      const list = resultOf<{ totalCount: number }>(await h.call('GET', '/regions/cn-north-tj1/vpcs'));
+      expect(list.totalCount).toBe(0);
+    });
+
     it('hides one account’s VPC from another: 404 on describe, modify, delete; absent from lists', async () => {
       const vpcId = await createOk('mine', '10.13.0.0/16');
       const other = await h.newAccount();

@@ -128,6 +128,15 @@ describe('VPC operations', () => {
       });
     });
 
+    it('rejects an absent description (required by the SDK models; "" is the way to leave it empty)', async () => {
+      const res = await create({ name: 'x', cidr: '10.9.0.0/16' });
+      expect(errorOf(res)).toEqual({
+        code: 400,
+        status: 'INVALID_ARGUMENT',
+        message: 'missing required parameter vpcSpec.description',
+      });
+    });
+
     it('rejects a missing cidr', async () => {
       const res = await create({ name: 'x', description: '' });
       expect(errorOf(res)).toEqual({

@@ -119,9 +119,10 @@ export function createFleetAdmin(deps: Deps) {
     const types = await catalogRepo.listDeviceTypes(exec, region);
     if (!types.some((t) => t.device_type === deviceType)) {
       throw known(
-        `device type in ${region}`,
+        'device type',
         deviceType,
         types.map((t) => t.device_type),
+        region,
       );
     }
   }
@@ -159,9 +160,9 @@ export function createFleetAdmin(deps: Deps) {
             );
           }
           const azs = azsByRegion.get(d.region)!;
-          if (!azs.includes(d.az)) throw known(`AZ in ${d.region}`, d.az, azs);
+          if (!azs.includes(d.az)) throw known('AZ', d.az, azs, d.region);
           const types = typesByRegion.get(d.region)!;
-          if (!types.includes(d.deviceType)) throw known(`device type in ${d.region}`, d.deviceType, types);
+          if (!types.includes(d.deviceType)) throw known('device type', d.deviceType, types, d.region);
           rows.push({
             id: newId('device'),
             serial: d.serial,
@@ -221,6 +222,26 @@ export function createFleetAdmin(deps: Deps) {
       );
     },
 
+    /** Device types of a region with their sale flag and device counts per status. */
+    async deviceTypes(region: string) {
+      await requireRegion(db, region);
+      const [types, counts] = await Promise.all([
+        catalogRepo.listDeviceTypes(db, region),
+        repo.countByTypeAndStatus(db, region),
+      ]);
+      const count = (t: string, s: DeviceRow['status']) =>
+        counts.find((c) => c.device_type === t && c.status === s)?.n ?? 0;
+      return types.map((t) => ({
+        region,
+        deviceType: t.device_type,
+        name: t.name,
+        soldOut: t.sold_out === 1,
+        available: count(t.device_type, 'available'),
+        allocated: count(t.device_type, 'allocated'),
+        retired: count(t.device_type, 'retired'),
+      }));
+    },
+
     /** Marks a device type sold out (describeDeviceStock reports 0, createInstances refuses) or back on sale. */
     async setSoldOut(region: string, deviceType: string, soldOut: boolean) {
       await requireDeviceType(db, region, deviceType);
@@ -251,9 +272,9 @@ export function createFleetAdmin(deps: Deps) {
         id: input.osTypeId ?? newId('os'),
         region_id: input.region,
         device_type: input.deviceType,
-        os_name: pick('name', input.osName, existing?.os_name),
-        os_type: pick('type', input.osType, existing?.os_type),
-        os_version: pick('version', input.osVersion, existing?.os_version),
+        os_name: pick('OS name', input.osName, existing?.os_name),
+        os_type: pick('OS type', input.osType, existing?.os_type),
+        os_version: pick('OS version', input.osVersion, existing?.os_version),
       };
       if (!(await adminRepo.addOsImage(db, row))) {
         throw new OperatorError(`${input.deviceType} in ${input.region} already offers OS ${row.id}`);

@@ -1,4 +1,5 @@
 import { listEvents } from '../../store/repositories/events-repo.js';
+import { instanceExists } from '../../store/repositories/faults-repo.js';
 import { listRegions } from '../../store/repositories/catalog-repo.js';
 import { type Quota, createAccountService } from '../account/account-service.js';
 import { isoTime } from '../clock.js';
@@ -28,6 +29,10 @@ export const MAX_QUOTA = 100_000;
 export function createOperatorService(deps: Deps) {
   const db = deps.store.db;
   const accounts = createAccountService(deps);
+  const requireRegion = async (region: string) => {
+    const regions = (await listRegions(db)).map((r) => r.id);
+    if (!regions.includes(region)) throw known('region', region, regions);
+  };
   return {
     ...createFaultAdmin(deps),
     ...createFleetAdmin(deps),
@@ -35,6 +40,11 @@ export function createOperatorService(deps: Deps) {
     /** The caller's instance and its in-flight step (signed extension endpoint). */
     instanceProgress: (caller: Caller, instanceId: string) =>
       describeInstanceProgress(deps, caller, instanceId),
+
+    /** Refuses an instance id that does not exist (any account): operator commands name instances directly. */
+    async requireInstance(instanceId: string): Promise<void> {
+      if (!(await instanceExists(db, instanceId))) throw new OperatorError(`no instance "${instanceId}"`);
+    },
 
     /** Every recorded state change and step of an instance, oldest first; kept after deletion. */
     async events(instanceId: string): Promise<{ instanceId: string; events: EventView[] }> {
@@ -53,17 +63,28 @@ export function createOperatorService(deps: Deps) {
       };
     },
 
+    /** The limits of an account in a region (JD's defaults unless changed). */
+    async showQuota(account: string, region: string) {
+      await requireRegion(region);
+      const a = await accounts.requireAccount(account);
+      return { accountId: a.id, accountName: a.name, region, quota: await accounts.quota(a.id, region) };
+    },
+
     /** Changes the given limits of an account in a region; others keep their current value. */
     async setQuota(account: string, region: string, change: Partial<Quota>) {
-      const regions = (await listRegions(db)).map((r) => r.id);
-      if (!regions.includes(region)) throw known('region', region, regions);
-      for (const [k, v] of Object.entries(change)) {
-        if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > MAX_QUOTA)) {
+      await requireRegion(region);
+      // Only the limits given: an undefined value must not overwrite the current one.
+      const given: Partial<Quota> = {};
+      for (const [k, v] of Object.entries(change) as [keyof Quota, number | undefined][]) {
+        if (v === undefined) continue;
+        if (!Number.isInteger(v) || v < 0 || v > MAX_QUOTA) {
           throw new OperatorError(`${k} quota must be an integer in [0, ${MAX_QUOTA}]`);
         }
+        given[k] = v;
       }
+      if (Object.keys(given).length === 0) throw new OperatorError('no limit to change');
       const a = await accounts.requireAccount(account);
-      const quota = await accounts.setQuota(a.id, region, change);
+      const quota = await accounts.setQuota(a.id, region, given);
       return { accountId: a.id, accountName: a.name, region, quota };
     },
 

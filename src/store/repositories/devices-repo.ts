@@ -62,3 +62,17 @@ export async function retireDevice(db: Executor, serial: string): Promise<boolea
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Devices of a region counted by device type and status. */
+export async function countByTypeAndStatus(
+  db: Executor,
+  regionId: string,
+): Promise<{ device_type: string; status: DeviceRow['status']; n: number }[]> {
+  const rows = await db
+    .selectFrom('devices')
+    .select(['device_type', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('region_id', '=', regionId)
+    .groupBy(['device_type', 'status'])
+    .execute();
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}

@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { signRequest } from '../auth/sign.js';
+import { type ClientConfig, loadClientConfig } from '../config.js';
+
+/** A JD error answered by the server, or a transport failure; the message is the CLI's error line. */
+export class ApiCallError extends Error {
+  constructor(
+    message: string,
+    readonly httpCode: number,
+    readonly status: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ConfigFile {
+  region?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+function readConfigFile(file: string): ConfigFile {
+  if (!fs.existsSync(file)) return {};
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new Error(`${file} must hold a JSON object`);
+  const o = doc as Record<string, unknown>;
+  const out: ConfigFile = {};
+  for (const k of ['region', 'accessKeyId', 'secretAccessKey'] as const) {
+    if (o[k] === undefined) continue;
+    if (typeof o[k] !== 'string') throw new Error(`${file}: ${k} must be a string`);
+    out[k] = o[k];
+  }
+  return out;
+}
+
+export interface ApiClient {
+  readonly endpoint: string;
+  /** Region of user commands: EDCPS_REGION, the config file's, or the first the server lists. */
+  region(): Promise<string>;
+  /** A signed call; `path` starts with /v1 or /edcps/v1. Returns `result` or throws ApiCallError. */
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    opts?: { query?: Record<string, string>; body?: unknown },
+  ): Promise<T>;
+}
+
+/**
+ * The user side of the `edcps` command: requests signed exactly as the JD SDKs sign them.
+ * The endpoint is EDCPS_ENDPOINT; credentials and region come from the environment first, then
+ * the config file (EDCPS_CONFIG, default ~/.edcps/config.json, a JSON object with accessKeyId,
+ * secretAccessKey and region; the server's data/credentials.json fits as it is).
+ */
+export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClient {
+  const file = readConfigFile(cfg.configFile);
+  const endpoint = cfg.endpoint;
+  const accessKeyId = cfg.accessKeyId ?? file.accessKeyId;
+  const secretAccessKey = cfg.secretAccessKey ?? file.secretAccessKey;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error(
+      `no credentials: set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY, or write accessKeyId and secretAccessKey to ${cfg.configFile}`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`endpoint "${endpoint}" is not a URL like http://127.0.0.1:8000`);
+  }
+  let region = cfg.region ?? file.region;
+
+  function send(method: string, path: string, query: string, body: string, headers: Record<string, string>) {
+    const lib = url.protocol === 'https:' ? https : http;
+    return new Promise<{ statusCode: number; text: string }>((resolve, reject) => {
+      const req = lib.request(
+        {
+          method,
+          hostname: url.hostname,
+          port: url.port || undefined,
+          path: query ? `${path}?${query}` : path,
+          headers: body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: 60_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new ApiCallError(
+            `cannot reach edcps at ${endpoint} (${e.code ?? e.message}); is \`edcps serve\` running there?`,
+            0,
+            'UNAVAILABLE',
+          ),
+        ),
+      );
+      if (body !== '') req.write(body);
+      req.end();
+    });
+  }
+
+  async function call<T>(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string>; body?: unknown } = {},
+  ): Promise<T> {
+    const query = Object.entries(opts.query ?? {})
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+      .join('&');
+    const body = opts.body === undefined ? '' : JSON.stringify(opts.body);
+    // The JS SDK escapes the action colon; the server accepts both forms.
+    const wirePath = path.replace(/:(\w+)$/, '%3A$1');
+    const headers = signRequest({
+      method,
+      host: url.host,
+      path: wirePath,
+      query,
+      body,
+      accessKeyId: accessKeyId!,
+      secretAccessKey: secretAccessKey!,
+      region: /^\/(?:edcps\/)?v1\/regions\/([^/]+)/.exec(path)?.[1] ?? 'jdcloud-api',
+    });
+    const res = await send(method, wirePath, query, body, headers);
+    let parsed: { result?: T; error?: { code: number; status: string; message: string } };
+    try {
+      parsed = JSON.parse(res.text) as typeof parsed;
+    } catch {
+      throw new ApiCallError(
+        `${method} ${path}: HTTP ${res.statusCode} with a body that is not JSON`,
+        res.statusCode,
+        'UNKNOWN',
+      );
+    }
+    if (parsed.error) {
+      const e = parsed.error;
+      throw new ApiCallError(`${e.code} ${e.status}: ${e.message}`, e.code, e.status);
+    }
+    if (res.statusCode !== 200 || parsed.result === undefined) {
+      throw new ApiCallError(
+        `${method} ${path}: HTTP ${res.statusCode} without a result`,
+        res.statusCode,
+        'UNKNOWN',
+      );
+    }
+    return parsed.result;
+  }
+
+  return {
+    endpoint,
+    call,
+    async region() {
+      if (region === undefined) {
+        const r = await call<{ regions: { region: string }[] }>('GET', '/v1/edgeRegions');
+        region = r.regions[0]?.region;
+        if (region === undefined) throw new Error('the server lists no region; set EDCPS_REGION');
+      }
+      return region;
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import fs from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import YAML from 'yaml';
+import { STATUS_LIST } from '../domain/instance/states.js';
+import type { InstanceProgress } from '../domain/operator/progress.js';
+import { settle } from '../provision/settle.js';
+import { withRuntime } from './admin.js';
+import { type ApiClient, ApiCallError, createApiClient } from './api-client.js';
+import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
+import { type Watched, createProgressView } from './progress-view.js';
+
+const POLL_MS = 500;
+
+const WAIT_STATUSES = [...STATUS_LIST, 'deleted'] as const;
+
+const statusArg = (value: string): string => {
+  if (!(WAIT_STATUSES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${WAIT_STATUSES.join(', ')}`);
+  }
+  return value;
+};
+
+function readSpec(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new Error(`${file} must hold an InstanceSpec object`);
+  }
+  const o = doc as Record<string, unknown>;
+  // Accept the createInstances body shape too ({"instanceSpec": {...}}).
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === 'instanceSpec' && typeof o.instanceSpec === 'object') {
+    return o.instanceSpec as Record<string, unknown>;
+  }
+  return o;
+}
+
+async function watch(
+  api: ApiClient,
+  region: string,
+  ids: readonly string[],
+  done: (w: Watched) => boolean,
+  opts: { timeoutSeconds: number; out: NodeJS.WriteStream },
+): Promise<Watched[]> {
+  const view = createProgressView(opts.out);
+  const start = Date.now();
+  for (;;) {
+    const all = await Promise.all(
+      ids.map(async (id): Promise<Watched> => {
+        try {
+          return await api.call<InstanceProgress>(
+            'GET',
+            `/edcps/v1/regions/${region}/instances/${id}/progress`,
+          );
+        } catch (e) {
+          if (e instanceof ApiCallError && e.httpCode === 404) return { instanceId: id, gone: true };
+          throw e;
+        }
+      }),
+    );
+    const ms = Date.now() - start;
+    view.update(all, ms);
+    if (all.every(done)) return all;
+    if (ms > opts.timeoutSeconds * 1000) {
+      const waiting = all.filter((w) => !done(w)).map((w) => w.instanceId);
+      throw new Error(`gave up after ${opts.timeoutSeconds} s waiting for ${waiting.join(', ')}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+const STABLE = ['running', 'stopped', 'error'];
+
+/**
+ * Reached `status` (for a stable status: with nothing left in flight), ended in error, or gone
+ * when waiting for deletion.
+ */
+const reached = (status: string) => (w: Watched) => {
+  if (status === 'deleted') return w.gone === true || (!w.gone && w.status === 'error' && w.action === '');
+  if (w.gone) return true;
+  if (w.status === 'error' && w.action === '') return true;
+  return w.status === status && (!STABLE.includes(status) || w.action === '');
+};
+
+function failures(all: readonly Watched[], wanted: string): string | undefined {
+  const msgs = all.flatMap((w) => {
+    if (w.gone) return wanted === 'deleted' ? [] : [`instance ${w.instanceId} was deleted`];
+    if (w.status === 'error' && wanted !== 'error') {
+      return [`instance ${w.instanceId} ended in error: ${w.lastError || 'no reason recorded'}`];
+    }
+    return [];
+  });
+  return msgs.length ? msgs.join('; ') : undefined;
+}
+
+interface InstanceListItem {
+  instanceId: string;
+  name: string;
+  status: string;
+  az: string;
+  deviceType: string;
+  privateIp: string;
+  publicIp: string;
+}
+
+export function registerInstanceCommands(program: Command): void {
+  const instances = program
+    .command('instances')
+    .description('instances: user commands signed like the SDK (EDCPS_ENDPOINT, credentials), and settle');
+
+  instances
+    .command('create')
+    .description('createInstances with an InstanceSpec from a JSON file')
+    .requiredOption('--spec <file>', 'JSON file holding an InstanceSpec (or {"instanceSpec": …})', textArg)
+    .option('--region <region>', 'region (default: EDCPS_REGION or the first region)', textArg)
+    .option('--client-token <token>', 'idempotency token (≤ 36 characters)', textArg)
+    .option('--wait', 'wait until every instance is running (or in error), showing step and elapsed time')
+    .option('--timeout <seconds>', 'with --wait: give up after this long', intArg(1, 86_400), 3600)
+    .option('--json', 'print {"instanceIds"} (with --wait also "instances": their final state)')
+    .action(
+      async (
+        opts: JsonOption & {
+          spec: string;
+          region?: string;
+          clientToken?: string;
+          wait?: boolean;
+          timeout: number;
+        },
+      ) => {
+        const instanceSpec = readSpec(opts.spec);
+        const api = createApiClient();
+        const region = opts.region ?? (await api.region());
+        const body = { instanceSpec, ...(opts.clientToken ? { clientToken: opts.clientToken } : {}) };
+        const { instanceIds } = await api.call<{ instanceIds: string[] }>(
+          'PUT',
+          `/v1/regions/${region}/instances`,
+          {
+            body,
+          },
+        );
+        if (!opts.wait) {
+          emit(opts, { instanceIds }, () => instanceIds.join('\n'));
+          return;
+        }
+        // Progress goes to stderr under --json so stdout stays one JSON document.
+        const final = await watch(api, region, instanceIds, reached('running'), {
+          timeoutSeconds: opts.timeout,
+          out: opts.json ? process.stderr : process.stdout,
+        });
+        if (opts.json) emit(opts, { instanceIds, instances: final }, () => '');
+        const failed = failures(final, 'running');
+        if (failed) throw new Error(failed);
+      },
+    );
+
+  instances
+    .command('list')
+    .description('describeInstances (every page)')
+    .option('--region <region>', 'region (default: EDCPS_REGION or the first region)', textArg)
+    .option('--status <status>', 'only instances in this status', textArg)
+    .option('--json', 'print {"instances","totalCount"}')
+    .action(async (opts: JsonOption & { region?: string; status?: string }) => {
+      const api = createApiClient();
+      const region = opts.region ?? (await api.region());
+      const all: InstanceListItem[] = [];
+      let totalCount = 0;
+      for (let page = 1; ; page++) {
+        const query: Record<string, string> = { pageNumber: String(page), pageSize: '100' };
+        if (opts.status)
+          Object.assign(query, { 'filters.1.name': 'status', 'filters.1.values.1': opts.status });
+        const r = await api.call<{ instances: InstanceListItem[]; totalCount: number }>(
+          'GET',
+          `/v1/regions/${region}/instances`,
+          { query },
+        );
+        all.push(...r.instances);
+        totalCount = r.totalCount;
+        if (r.instances.length === 0 || all.length >= totalCount) break;
+      }
+      emit(opts, { instances: all, totalCount }, () =>
+        table(all, [
+          ['instanceId', 'INSTANCE ID'],
+          ['name', 'NAME'],
+          ['status', 'STATUS'],
+          ['az', 'AZ'],
+          ['deviceType', 'DEVICE TYPE'],
+          ['privateIp', 'PRIVATE IP'],
+          ['publicIp', 'PUBLIC IP'],
+        ]),
+      );
+    });
+
+  instances
+    .command('show')
+    .description('describeInstance')
+    .argument('<instance-id>', 'instance id')
+    .option('--region <region>', 'region (default: EDCPS_REGION or the first region)', textArg)
+    .option('--json', 'print the Instance object')
+    .action(async (instanceId: string, opts: JsonOption & { region?: string }) => {
+      const api = createApiClient();
+      const region = opts.region ?? (await api.region());
+      const { instance } = await api.call<{ instance: Record<string, unknown> }>(
+        'GET',
+        `/v1/regions/${region}/instances/${encodeURIComponent(instanceId)}`,
+      );
+      emit(opts, instance, () =>
+        record(
+          Object.fromEntries(
+            Object.entries(instance).map(([k, v]) => [
+              k,
+              typeof v === 'object' && v !== null ? JSON.stringify(v) : v,
+            ]),
+          ),
+        ),
+      );
+    });
+
+  instances
+    .command('wait')
+    .description('wait until an instance reaches a status (exits non-zero if it ends in error instead)')
+    .argument('<instance-id>', 'instance id')
+    .requiredOption('--status <status>', `one of ${WAIT_STATUSES.join(', ')}`, statusArg)
+    .option('--region <region>', 'region (default: EDCPS_REGION or the first region)', textArg)
+    .option('--timeout <seconds>', 'give up after this long', intArg(1, 86_400), 3600)
+    .option('--json', 'print the final progress {"instanceId","status","action","step",…}')
+    .action(
+      async (instanceId: string, opts: JsonOption & { status: string; region?: string; timeout: number }) => {
+        const api = createApiClient();
+        const region = opts.region ?? (await api.region());
+        const [w] = await watch(api, region, [instanceId], reached(opts.status), {
+          timeoutSeconds: opts.timeout,
+          out: opts.json ? process.stderr : process.stdout,
+        });
+        if (opts.json) emit(opts, w, () => '');
+        const failed = failures([w!], opts.status);
+        if (failed) throw new Error(failed);
+      },
+    );
+
+  instances
+    .command('settle')
+    .description('complete in-flight provisioning now (one instance or all), in any time mode')
+    .argument('[instance-id]', 'only this instance (default: all)')
+    .option('--json', 'print {"instanceId","passes"}')
+    .action((instanceId: string | undefined, opts: JsonOption) =>
+      withRuntime(async (rt) => {
+        if (instanceId !== undefined) await rt.services.operator.requireInstance(instanceId);
+        const r = await settle(rt.services.deps, { instanceId });
+        const out = { instanceId: instanceId ?? null, passes: r.passes };
+        emit(opts, out, () =>
+          r.passes === 0
+            ? 'nothing in flight'
+            : `settled ${instanceId ?? 'all instances'} (${r.passes} pass(es))`,
+        );
+      }),
+    );
+}

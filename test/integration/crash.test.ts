@@ -1,0 +1,216 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signRequest } from '../../src/auth/sign.js';
+import { type Store, openStore } from '../../src/store/db.js';
+import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
+
+/**
+ * Crash and resume for real: `edcps serve` (the built binary) provisions instances at time
+ * scale 0.05 (about 3 s per instance) and is killed with SIGKILL mid-provisioning, three times,
+ * each time restarted on the same database. "Exactly once" is read from the event log: every
+ * instance has exactly one transition to running, and each creation step is recorded done
+ * exactly once (a step interrupted by the kill is performed again — the driver's steps are
+ * idempotent — but its completion is recorded only by the transaction that advances the row).
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const AK = 'CRASHTESTKEY';
+const SK = 'crash-test-secret-key';
+const REGION = 'cn-east-tz1';
+const CREATE_STEPS = [
+  'allocate',
+  'configure-raid',
+  'install-os',
+  'configure-network',
+  'inject-credentials',
+  'power-on',
+];
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('provisioning survives SIGKILL (createInstances, describeInstances)', () => {
+  let db: TestDatabase;
+  let port: number;
+  let child: ChildProcess | undefined;
+  let store: Store | undefined;
+
+  async function call(method: string, p: string, body?: unknown) {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const host = `127.0.0.1:${port}`;
+    const headers = signRequest({
+      method,
+      host,
+      path: `/v1${p}`,
+      body: text,
+      accessKeyId: AK,
+      secretAccessKey: SK,
+      region: REGION,
+    });
+    const res = await fetch(`http://${host}/v1${p}`, {
+      method,
+      headers,
+      body: text === '' ? undefined : text,
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as { result?: Record<string, unknown>; error?: unknown },
+    };
+  }
+
+  async function startServer(): Promise<void> {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'bin/edcps.js'), 'serve'], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        EDCPS_DATA_DIR: db.dataDir,
+        EDCPS_DATABASE_URL: db.url,
+        EDCPS_HOST: '127.0.0.1',
+        EDCPS_PORT: String(port),
+        EDCPS_ACCESS_KEY_ID: AK,
+        EDCPS_SECRET_ACCESS_KEY: SK,
+        EDCPS_TIME_SCALE: '0.05',
+        EDCPS_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    child = proc;
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`edcps serve exited with ${proc.exitCode}`);
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error('edcps serve did not start within 20 s');
+      await sleep(50);
+    }
+  }
+
+  async function kill(): Promise<void> {
+    const proc = child!;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+    child = undefined;
+  }
+
+  const statuses = async () => {
+    const r = await call('GET', `/regions/${REGION}/instances`, undefined, 'pageSize=100');
+    return (r.body.result!.instances as { instanceId: string; status: string }[]).map((i) => i.status);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    port = await freePort();
+  });
+
+  afterAll(async () => {
+    if (child) await kill();
+    await store?.close();
+    await db.drop();
+  });
+
+  it(
+    'resumes every instance where it was after SIGKILL and reaches running exactly once',
+    { timeout: 120_000 },
+    async () => {
+      await startServer();
+      const created: string[] = [];
+      for (const [i, internet] of ['yes', 'no', 'yes', 'no'].entries()) {
+        const r = await call('PUT', `/regions/${REGION}/instances`, {
+          clientToken: `crash-${i}`,
+          instanceSpec: {
+            az: 'cn-east-tz1a',
+            deviceType: 'edcps.c.normal1',
+            imageType: 'standard',
+            osTypeId: 'o-centos79x8664000000000000000',
+            sysRaidTypeId: 'r-sysraid100000000000000000000',
+            dataRaidTypeId: 'r-dataraid00000000000000000000',
+            networkType: 'vpc',
+            enableInternet: internet,
+            name: `crash-${i}`,
+            password: 'Qm7$Zk9xTw',
+            count: 4,
+            charge: { chargeMode: 'postpaid_by_duration' },
+          },
+        });
+        expect(r.status).toBe(200);
+        created.push(...(r.body.result!.instanceIds as string[]));
+      }
+
+      // Kill three times at different points of the ~3 s of provisioning, restarting each time.
+      const killedMidway: string[][] = [];
+      for (const wait of [700, 500, 400]) {
+        await sleep(wait);
+        await kill();
+        store = openStore(db.url);
+        const rows = await store.db.selectFrom('instances').select(['status', 'step']).execute();
+        killedMidway.push(rows.map((r) => `${r.status}:${r.step ?? ''}`));
+        await store.close();
+        store = undefined;
+        await startServer();
+      }
+      // Provisioning was really interrupted, not finished before the first kill.
+      expect(killedMidway[0].some((s) => s.startsWith('creating:'))).toBe(true);
+
+      const deadline = Date.now() + 60_000;
+      while (!(await statuses()).every((s) => s === 'running')) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await sleep(200);
+      }
+      await kill();
+
+      store = openStore(db.url);
+      const events = await store.db.selectFrom('instance_events').selectAll().orderBy('id').execute();
+      for (const id of created) {
+        const mine = events.filter((e) => e.instance_id === id);
+        expect(
+          mine.filter((e) => e.kind === 'status').map((e) => `${e.from_status}->${e.to_status}`),
+        ).toEqual(['->creating', 'creating->running']);
+        expect(mine.filter((e) => e.kind === 'step').map((e) => `${e.step} ${e.reason}`)).toEqual(
+          CREATE_STEPS.map((s) => `${s} done`),
+        );
+      }
+      const instances = await store.db.selectFrom('instances').selectAll().execute();
+      expect(instances).toHaveLength(16);
+      expect(instances.every((i) => i.secrets_sealed === null && i.lease_owner === null)).toBe(true);
+      const devices = await store.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('status', '=', 'allocated')
+        .execute();
+      expect(devices.map((d) => d.instance_id).sort()).toEqual([...created].sort());
+      expect(new Set(instances.map((i) => i.device_id)).size).toBe(16);
+      expect(new Set(instances.map((i) => i.private_ip)).size).toBe(16);
+      const eips = await store.db.selectFrom('elastic_ips').selectAll().execute();
+      expect(eips).toHaveLength(8);
+      const held = await store.db
+        .selectFrom('public_ips')
+        .select('holder_id')
+        .where('holder_id', 'is not', null)
+        .execute();
+      expect(held.map((p) => p.holder_id).sort()).toEqual(eips.map((e) => e.id).sort());
+      const states = await store.db.selectFrom('device_driver_state').selectAll().execute();
+      for (const i of instances) {
+        const st = JSON.parse(states.find((s) => s.device_id === i.device_id)!.state) as {
+          instanceId: string;
+          power: string;
+        };
+        expect([st.instanceId, st.power]).toEqual([i.id, 'on']);
+      }
+    },
+  );
+});

@@ -1,0 +1,132 @@
+/**
+ * The results table, as plain text for the terminal and as Markdown for docs/benchmarks.md.
+ * Every throughput is also shown as a ratio to the bare-Fastify handler of the same kind
+ * (GET list, GET one, PUT with a JSON body) measured in the same run.
+ */
+const MB = 1_048_576 / 1_000_000;
+
+function rows(r) {
+  const e = r.edcps;
+  const b = r.bare;
+  const n = r.startup.stored ?? r.settings.instances;
+  const ratio = (x, base) => x / base;
+  const pct = (x) => `${(100 * x).toFixed(1)} %`;
+  const rps = (m) => `${Math.round(m.rps)} req/s`;
+  const lat = (m) => `${m.latencyMeanMs.toFixed(2)} ms mean, ${m.latencyP99Ms.toFixed(1)} ms p99`;
+  const out = [];
+  const add = (measure, value, baseline, figure, target, met) =>
+    out.push({ measure, value, baseline, figure, target, met });
+
+  const create = e.createInstances;
+  const cr = ratio(create.rps, b.put.rps);
+  add(
+    `createInstances, count 1, signed, new clientToken each (${n} stored)`,
+    `${rps(create)}; ${lat(create)}`,
+    rps(b.put),
+    pct(cr),
+    '≥ 25 %',
+    cr >= 0.25,
+  );
+  const list = e['describeInstances@full'];
+  const lr = ratio(list.rps, b.list.rps);
+  add(
+    `describeInstances, first page of 20 (${n} stored)`,
+    `${rps(list)}; ${lat(list)}`,
+    rps(b.list),
+    pct(lr),
+    '≥ 40 %',
+    lr >= 0.4,
+  );
+  const one = e['describeInstance@full'];
+  const or = ratio(one.rps, b.one.rps);
+  add(
+    `describeInstance, 1,000 random ids (${n} stored)`,
+    `${rps(one)}; ${lat(one)}`,
+    rps(b.one),
+    pct(or),
+    '≥ 40 % (as describeInstances)',
+    or >= 0.4,
+  );
+  const small = e['describeInstances@1k'];
+  const growth = list.latencyMeanMs / small.latencyMeanMs;
+  add(
+    `describeInstances mean latency, ${n} vs 1,000 stored`,
+    `${list.latencyMeanMs.toFixed(2)} ms vs ${small.latencyMeanMs.toFixed(2)} ms (p99 ${list.latencyP99Ms.toFixed(1)} vs ${small.latencyP99Ms.toFixed(1)} ms)`,
+    '',
+    `× ${growth.toFixed(2)}`,
+    '≤ × 1.5',
+    growth <= 1.5,
+  );
+  const oneSmall = e['describeInstance@1k'];
+  const oneGrowth = one.latencyMeanMs / oneSmall.latencyMeanMs;
+  add(
+    `describeInstance mean latency, ${n} vs 1,000 stored`,
+    `${one.latencyMeanMs.toFixed(2)} ms vs ${oneSmall.latencyMeanMs.toFixed(2)} ms`,
+    '',
+    `× ${oneGrowth.toFixed(2)}`,
+    '≤ × 1.5 (as describeInstances)',
+    oneGrowth <= 1.5,
+  );
+  const rec = r.reconciler;
+  add(
+    `reconciler, creating → running at time scale 0 (${rec.instances} instances, SQLite)`,
+    `${Math.round(rec.perSecond)} instances/s: first to last event ${rec.eventSpanMs} ms (${Math.round(rec.perSecondWall)}/s counting from process spawn, ${rec.wallFromSpawnMs} ms)`,
+    '',
+    `${Math.round(rec.perSecond)}/s`,
+    '≥ 1,000/s',
+    rec.perSecond >= 1000,
+  );
+  const peak = r.memory.fullPeakMiB * MB;
+  add(
+    `peak RSS of the server with ${n} stored, after all its measurements`,
+    `${peak.toFixed(0)} MB (current ${(r.memory.fullCurrentMiB * MB).toFixed(0)} MB)`,
+    '',
+    `${peak.toFixed(0)} MB`,
+    '≤ 250 MB',
+    peak <= 250,
+  );
+  add(
+    'start-up, spawn → first 200 on /healthz, fresh data directory (median of 5)',
+    `${Math.round(r.startup.freshMs)} ms (${r.startup.freshAllMs.join(', ')})`,
+    '',
+    `${(r.startup.freshMs / 1000).toFixed(2)} s`,
+    '≤ 1.5 s',
+    r.startup.freshMs <= 1500,
+  );
+  add(
+    `start-up with ${r.startup.stored} instances stored`,
+    `${Math.round(r.startup.storedMs)} ms`,
+    '',
+    `${(r.startup.storedMs / 1000).toFixed(2)} s`,
+    '≤ 1.5 s',
+    r.startup.storedMs <= 1500,
+  );
+  return out;
+}
+
+export function renderTable(r) {
+  const lines = rows(r).map(
+    (x) =>
+      `${x.met ? 'MET   ' : 'MISSED'}  ${x.figure.padEnd(10)} (target ${x.target})  ${x.measure}: ${x.value}${x.baseline ? `; bare Fastify ${x.baseline}` : ''}`,
+  );
+  return [`edcps benchmarks — ${r.machine}`, ...lines].join('\n');
+}
+
+export function renderMarkdown(r) {
+  const s = r.settings;
+  return [
+    `Run on ${r.machine}; ${s.connections} connections, ${s.warmup} s warm-up then ${s.seconds} s per measurement.`,
+    '',
+    '| Measure | edcps | bare Fastify | Figure | Target | |',
+    '|---|---|---|---|---|---|',
+    ...rows(r).map(
+      (x) =>
+        `| ${x.measure} | ${x.value} | ${x.baseline || '—'} | **${x.figure}** | ${x.target} | ${x.met ? 'met' : '**missed**'} |`,
+    ),
+    '',
+    `Seeding: catalog sync of the bench catalog ${r.seeding.catalogSyncMs} ms; ` +
+      `${r.seeding.createBatch.instances} instances created with the reconciler off in ${r.seeding.createBatch.ms} ms of createInstances calls (count ${1000} per call); ` +
+      `the remaining ${r.seeding.rest.instances} created and provisioned in ${Math.round(r.seeding.rest.ms / 1000)} s. ` +
+      `Peak RSS while provisioning the seed: ${(r.memory.seedingPeakMiB * MB).toFixed(0)} MB.`,
+  ].join('\n');
+}

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+
+/** Every child still running, killed if the bench itself fails or is interrupted. */
+const children = new Set();
+const killAll = () => {
+  for (const c of children) c.kill('SIGKILL');
+};
+process.once('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls GET /healthz until it answers 200; returns ms since `since` (process spawn). */
+async function waitHealthy(url, since, child, timeoutMs) {
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode} before answering /healthz`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.status === 200) return performance.now() - since;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - since > timeoutMs)
+      throw new Error(`no 200 on ${url}/healthz after ${timeoutMs} ms`);
+    await sleep(5);
+  }
+}
+
+/** Peak (VmHWM) and current (VmRSS) resident set of a process, MiB, from /proc. */
+export function memoryOf(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { peakMiB: kb('VmHWM') / 1024, currentMiB: kb('VmRSS') / 1024 };
+}
+
+/**
+ * Spawns a process (`node <args>`) that serves HTTP on `port` and waits for its first 200 on
+ * /healthz. `startupMs` is measured from spawn to that answer. stdout is discarded (request
+ * logs at the default level go there, as in production behind a log shipper); stderr is kept in
+ * `<logDir>/<name>.stderr` for diagnosis.
+ */
+export async function startProcess({ name, args, env, port, logDir, profileDir, timeoutMs = 600_000 }) {
+  const nodeArgs = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
+  const stderrFile = path.join(logDir, `${name}.stderr`);
+  const errFd = fs.openSync(stderrFile, 'w');
+  const since = performance.now();
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', errFd],
+  });
+  fs.closeSync(errFd);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const url = `http://127.0.0.1:${port}`;
+  let startupMs;
+  try {
+    startupMs = await waitHealthy(url, since, child, timeoutMs);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${name}: ${e.message}\n${fs.readFileSync(stderrFile, 'utf8').slice(-2000)}`);
+  }
+  return {
+    name,
+    url,
+    pid: child.pid,
+    startupMs,
+    memory: () => memoryOf(child.pid),
+    /** SIGTERM (graceful: the CPU profile is written on the way out) and wait for the exit. */
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** `edcps serve` from the built package (bin/edcps.js → dist/). */
+export function edcpsArgs(root) {
+  return [path.join(root, 'bin/edcps.js'), 'serve'];
+}

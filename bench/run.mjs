@@ -1,0 +1,327 @@
+// `npm run bench`: the performance figures of docs/benchmarks.md, each a ratio to a bare
+// Fastify handler measured in the same run on the same machine. Runs against the BUILT server
+// (dist/, via bin/edcps.js) in separate processes; the load comes from this process.
+//
+// Environment: BENCH_INSTANCES (default 100000) instances stored for the large measurements,
+// BENCH_SECONDS (default 10) per measurement after BENCH_WARMUP (default 3) seconds of warm-up,
+// BENCH_CONNECTIONS (default 10), BENCH_PROFILE=1 to record a CPU profile of every server
+// process (in .bench-tmp/profiles) and print its top frames, BENCH_DOCS=1 to write the results
+// into docs/benchmarks.md (default: only on a full 100,000-instance run).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { apiClient } from './lib/api.mjs';
+import { writeBenchCatalog } from './lib/catalog.mjs';
+import { topFrames } from './lib/cpu-profile.mjs';
+import { measureLoad, signerFor } from './lib/load.mjs';
+import { edcpsArgs, freePort, startProcess } from './lib/server.mjs';
+import { renderMarkdown, renderTable } from './lib/report.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
+const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
+const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
+
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 100_000);
+const SMALL = 1_000;
+const RECONCILER_BATCH = Math.min(10_000, Math.max(1_000, Math.floor(INSTANCES / 10)));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const WRITE_DOCS = process.env.BENCH_DOCS ? process.env.BENCH_DOCS === '1' : INSTANCES === 100_000;
+const CREATE_CHUNK = 1_000;
+
+const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-bench-'));
+const logDir = path.join(ROOT, '.bench-tmp');
+const profileDir = PROFILE ? path.join(logDir, 'profiles') : undefined;
+fs.mkdirSync(profileDir ?? logDir, { recursive: true });
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const load = (o) => measureLoad({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, ...o });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const results = {
+  machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`,
+  settings: { instances: INSTANCES, seconds: SECONDS, warmup: WARMUP, connections: CONNECTIONS },
+  bare: {},
+  edcps: {},
+  startup: {},
+  reconciler: {},
+  memory: {},
+  seeding: {},
+  profiles: {},
+};
+
+function serverEnv(dataDir, port, extra = {}) {
+  return {
+    EDCPS_DATA_DIR: dataDir,
+    EDCPS_DATABASE_URL: `sqlite:${path.join(dataDir, 'edcps.db')}`,
+    EDCPS_HOST: '127.0.0.1',
+    EDCPS_PORT: String(port),
+    EDCPS_ACCESS_KEY_ID: creds.accessKeyId,
+    EDCPS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+    EDCPS_MASTER_KEY: '11'.repeat(32),
+    EDCPS_TIME_SCALE: '0',
+    ...extra,
+  };
+}
+
+async function startEdcps(name, env) {
+  const port = Number(env.EDCPS_PORT);
+  const p = await startProcess({ name, args: edcpsArgs(ROOT), env, port, logDir, profileDir });
+  log(`${name} ready in ${Math.round(p.startupMs)} ms (pid ${p.pid})`);
+  return p;
+}
+
+async function stopAndProfile(p) {
+  await p.stop();
+  if (!profileDir) return;
+  const file = path.join(profileDir, `${p.name}.cpuprofile`);
+  if (fs.existsSync(file)) results.profiles[p.name] = topFrames(file, ROOT);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The baseline: bare Fastify, same client, same load.
+{
+  const port = await freePort();
+  const bare = await startProcess({
+    name: 'bare-fastify',
+    args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
+    env: { PORT: String(port) },
+    port,
+    logDir,
+  });
+  const sign = signerFor(signRequest, creds, 'cn-east-tz1');
+  log('bare Fastify: GET list, GET one, PUT');
+  results.bare.list = await load({
+    url: bare.url,
+    method: 'GET',
+    path: '/v1/regions/cn-east-tz1/instances',
+    sign,
+  });
+  results.bare.one = await load({
+    url: bare.url,
+    method: 'GET',
+    path: '/v1/regions/cn-east-tz1/instances/edcps-x',
+    sign,
+  });
+  results.bare.put = await load({
+    url: bare.url,
+    method: 'PUT',
+    path: '/v1/regions/cn-east-tz1/instances',
+    body: () =>
+      JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: { count: 1, name: 'bench' } }),
+    sign,
+  });
+  await bare.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Start-up: spawn to first 200 on /healthz, fresh data directory, built-in catalog.
+{
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const dir = fs.mkdtempSync(path.join(work, 'startup-'));
+    const p = await startEdcps(`startup-fresh-${i}`, serverEnv(dir, await freePort()));
+    times.push(p.startupMs);
+    await p.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  results.startup.freshMs = median(times);
+  results.startup.freshAllMs = times.map(Math.round);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The bench database: bench catalog with room for every instance, quotas raised.
+const dataDir = path.join(work, 'data');
+fs.mkdirSync(dataDir);
+const DEVICES_PER_AZ = Math.ceil((INSTANCES * 1.2) / 2);
+const cat = writeBenchCatalog(ROOT, work, DEVICES_PER_AZ);
+const port = await freePort();
+const env = (extra) => serverEnv(dataDir, port, { EDCPS_CATALOG: cat.file, ...extra });
+{
+  const t0 = performance.now();
+  const runtime = await openRuntime(loadConfig(env({ EDCPS_LOG_LEVEL: 'warn' })));
+  await runtime.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
+  await runtime.close();
+  results.seeding.catalogSyncMs = Math.round(performance.now() - t0);
+}
+const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true, fileMustExist: true });
+const countWhere = (cond) => db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
+
+async function waitUntilStable(label) {
+  const t0 = performance.now();
+  for (;;) {
+    const left = countWhere(`status <> 'running'`);
+    if (left === 0) return performance.now() - t0;
+    if (performance.now() - t0 > 3_600_000)
+      throw new Error(`${label}: ${left} instances not running after an hour`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function specFor(subnetId, count, name) {
+  return {
+    az: subnetId.az,
+    deviceType: cat.deviceType,
+    imageType: 'standard',
+    osTypeId: cat.osTypeId,
+    sysRaidTypeId: cat.sysRaidTypeId,
+    dataRaidTypeId: cat.dataRaidTypeId,
+    networkType: 'vpc',
+    subnetId: subnetId.id,
+    enableInternet: 'no',
+    name,
+    password: 'Bench#2024xQ',
+    count,
+    charge: { chargeMode: 'postpaid_by_duration' },
+  };
+}
+
+/** Creates `n` instances through createInstances in chunks; returns ms spent in the calls. */
+async function createMany(call, subnet, n, name = 'seed') {
+  let ms = 0;
+  for (let done = 0; done < n; done += CREATE_CHUNK) {
+    const count = Math.min(CREATE_CHUNK, n - done);
+    const t = performance.now();
+    await call('PUT', `/regions/${cat.regionId}/instances`, {
+      body: { clientToken: crypto.randomUUID(), instanceSpec: specFor(subnet, count, name) },
+    });
+    ms += performance.now() - t;
+  }
+  return ms;
+}
+
+// Two /16 subnets (one per AZ): 2 × 65,531 private addresses.
+let subnets;
+
+/** describeInstances (first page) and describeInstance (1,000 random stored ids in turn). */
+async function describeMeasurements(server, label) {
+  const sign = signerFor(signRequest, creds, cat.regionId);
+  const ids = db
+    .prepare(`select id from instances order by random() limit 1000`)
+    .all()
+    .map((r) => r.id);
+  let i = 0;
+  results.edcps[`describeInstances@${label}`] = await load({
+    url: server.url,
+    method: 'GET',
+    path: `/v1/regions/${cat.regionId}/instances`,
+    sign,
+  });
+  results.edcps[`describeInstance@${label}`] = await load({
+    url: server.url,
+    method: 'GET',
+    nextPath: () => `/v1/regions/${cat.regionId}/instances/${ids[i++ % ids.length]}`,
+    sign,
+  });
+}
+
+{
+  const s1 = await startEdcps('seed-1k', env());
+  const call = apiClient(signRequest, s1.url, creds, cat.regionId);
+  subnets = [];
+  for (const [i, az] of cat.azs.slice(0, 2).entries()) {
+    const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
+      body: { vpcSpec: { name: `bench-${i}`, cidr: `10.${i}.0.0/16`, description: '' } },
+    });
+    const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
+      body: { subnetSpec: { az, vpcId, cidr: `10.${i}.0.0/16`, name: `bench-${i}`, description: '' } },
+    });
+    subnets.push({ id: subnetId, az });
+  }
+  await createMany(call, subnets[0], SMALL);
+  await waitUntilStable('seed 1k');
+  log(`${countWhere('1=1')} instances stored: describe measurements`);
+  await describeMeasurements(s1, '1k');
+  await stopAndProfile(s1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Reconciler throughput at time scale 0: create a batch with the reconciler off, then start a
+//    process with it on and time creating → running for the whole batch.
+{
+  const off = await startEdcps('create-batch', env({ EDCPS_RECONCILER: 'false' }));
+  const call = apiClient(signRequest, off.url, creds, cat.regionId);
+  const createMs = await createMany(call, subnets[0], RECONCILER_BATCH, 'reconciler-batch');
+  results.seeding.createBatch = { instances: RECONCILER_BATCH, ms: Math.round(createMs) };
+  await off.stop();
+  const before = countWhere(`status = 'creating'`);
+  const since = performance.now();
+  const spawnedAt = Date.now();
+  const on = await startEdcps('reconciler', env());
+  await waitUntilStable('reconciler batch');
+  const wallMs = performance.now() - since;
+  // The engine's own record: first event to last `running` event of the batch.
+  const span = db
+    .prepare(
+      `select min(e.at) as first, max(e.at) as last from instance_events e
+       join instances i on i.id = e.instance_id where i.name = 'reconciler-batch' and e.at >= ?`,
+    )
+    .get(spawnedAt);
+  results.reconciler = {
+    instances: before,
+    eventSpanMs: span.last - span.first,
+    perSecond: before / ((span.last - span.first) / 1000),
+    wallFromSpawnMs: Math.round(wallMs),
+    perSecondWall: before / (wallMs / 1000),
+  };
+  log(`reconciler: ${before} instances in ${span.last - span.first} ms`);
+  results.memory.reconcilerPeakMiB = on.memory().peakMiB;
+
+  // 5. The rest of the seed, through the same real paths (reconciler on).
+  const call2 = apiClient(signRequest, on.url, creds, cat.regionId);
+  const rest = INSTANCES - countWhere('1=1');
+  // AZ a (subnet 0) already holds SMALL + RECONCILER_BATCH; fill it to half the seed, then AZ b.
+  const first = Math.max(0, Math.min(rest, Math.floor(INSTANCES / 2) - SMALL - RECONCILER_BATCH));
+  const t0 = performance.now();
+  await createMany(call2, subnets[0], first);
+  await createMany(call2, subnets[1], rest - first);
+  await waitUntilStable('seed rest');
+  results.seeding.rest = { instances: rest, ms: Math.round(performance.now() - t0) };
+  results.memory.seedingPeakMiB = on.memory().peakMiB;
+  await stopAndProfile(on);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. With INSTANCES stored: restart (start-up), describe*, createInstances, memory.
+{
+  const s = await startEdcps('full', env());
+  results.startup.storedMs = s.startupMs;
+  results.startup.stored = countWhere('1=1');
+  await describeMeasurements(s, 'full');
+  const sign = signerFor(signRequest, creds, cat.regionId);
+  results.edcps.createInstances = await load({
+    url: s.url,
+    method: 'PUT',
+    path: `/v1/regions/${cat.regionId}/instances`,
+    body: () =>
+      JSON.stringify({
+        clientToken: crypto.randomUUID(),
+        instanceSpec: specFor(subnets[1], 1, 'bench-create'),
+      }),
+    sign,
+  });
+  results.memory.fullPeakMiB = s.memory().peakMiB;
+  results.memory.fullCurrentMiB = s.memory().currentMiB;
+  await stopAndProfile(s);
+}
+db.close();
+fs.rmSync(work, { recursive: true, force: true });
+
+const table = renderTable(results);
+process.stdout.write(`${table}\n`);
+fs.writeFileSync(path.join(logDir, 'bench-results.json'), JSON.stringify(results, null, 2));
+if (WRITE_DOCS) {
+  const doc = path.join(ROOT, 'docs/benchmarks.md');
+  const text = fs.readFileSync(doc, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i < 0 || j < 0) throw new Error(`docs/benchmarks.md lacks the ${start} … ${end} markers`);
+  fs.writeFileSync(doc, `${text.slice(0, i + start.length)}\n${renderMarkdown(results)}\n${text.slice(j)}`);
+  log('docs/benchmarks.md updated');
+}

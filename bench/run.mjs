@@ -1,3 +1,4 @@
+/* global setTimeout, performance, crypto -- Node 20 globals */
 // `npm run bench`: the performance figures of docs/benchmarks.md, each a ratio to a bare
 // Fastify handler measured in the same run on the same machine. Runs against the BUILT server
 // (dist/, via bin/edcps.js) in separate processes; the load comes from this process.

@@ -1,3 +1,4 @@
+/* global fetch, URL -- Node 20 globals */
 /**
  * Signed JSON calls to an edcps server (setup and seeding), through the built package's signer.
  * Throws with the JD error on anything but 200.

@@ -1,3 +1,4 @@
+/* global URL -- Node 20 global */
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 

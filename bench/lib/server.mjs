@@ -1,3 +1,4 @@
+/* global fetch, setTimeout, clearTimeout, performance -- Node 20 globals */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';

@@ -64,16 +64,31 @@ export type StepResult =
   /** Retryable failures back off and try again; fatal ones put the instance in `error`. */
   | { kind: 'failed'; retryable: boolean; message: string };
 
-/**
- * Operator fault injection (issue 6): consulted before every step. A returned failure makes
- * the step fail fatally with that message, whatever the driver.
- */
-export interface StepFaults {
-  check(p: {
-    instanceId: string;
-    deviceType: string;
-    step: string;
-  }): Promise<{ message: string } | undefined>;
+export interface StepFaultQuery {
+  instanceId: string;
+  deviceType: string;
+  step: string;
 }
 
-export const noStepFaults: StepFaults = { check: async () => undefined };
+/**
+ * Operator fault injection (issue 6): consulted before every step, for a whole round of steps
+ * at once. A returned failure makes that step fail fatally with its message, whatever the
+ * driver; each returned failure has consumed one firing of its fault.
+ */
+export interface StepFaults {
+  /** One answer per query, in order: a failure to record, or undefined to run the step. */
+  checkAll(queries: readonly StepFaultQuery[]): Promise<({ message: string } | undefined)[]>;
+}
+
+/** StepFaults from a per-step check (tests, simple sources). */
+export const stepFaultsFrom = (
+  check: (q: StepFaultQuery) => Promise<{ message: string } | undefined>,
+): StepFaults => ({
+  async checkAll(queries) {
+    const out: ({ message: string } | undefined)[] = [];
+    for (const q of queries) out.push(await check(q));
+    return out;
+  },
+});
+
+export const noStepFaults: StepFaults = { checkAll: async (queries) => queries.map(() => undefined) };

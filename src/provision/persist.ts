@@ -8,7 +8,7 @@ import {
   deleteHeldInstance,
   insertEvents,
   releaseLeases,
-  saveProgress,
+  saveProgressMany,
 } from '../store/repositories/instances-repo.js';
 import { releaseDevice } from '../store/repositories/inventory-repo.js';
 import type { InstanceEventsTable } from '../store/tables.js';
@@ -41,28 +41,8 @@ export interface Completion {
   outcome: 'progress' | 'end' | 'deleted';
 }
 
-/**
- * Persists one completion in `tx`; returns its event rows, or [] when this worker no longer
- * holds the lease (another worker took the instance over; its progress wins).
- */
-async function apply(deps: Deps, tx: Tx, c: Completion): Promise<Omit<InstanceEventsTable, 'id'>[]> {
-  if (c.outcome === 'deleted') {
-    if (!(await deleteHeldInstance(tx, { id: c.id, owner: c.owner, fromStep: c.fromStep }))) return [];
-    await releaseDevice(tx, c.id);
-    await releaseInstanceNetwork(tx, c.id);
-    await releaseInstanceElasticIps(deps, tx, c.id);
-    await addToInstanceCount(tx, { accountId: c.accountId, regionId: c.regionId }, -1);
-  } else {
-    const ok = await saveProgress(tx, {
-      id: c.id,
-      owner: c.owner,
-      fromAction: c.fromAction,
-      fromStep: c.fromStep,
-      set: { ...c.set, ...c.endSet },
-    });
-    if (!ok) return [];
-  }
-  return c.events.map((e) => ({
+const eventRows = (c: Completion): Omit<InstanceEventsTable, 'id'>[] =>
+  c.events.map((e) => ({
     instance_id: c.id,
     account_id: c.accountId,
     region_id: c.regionId,
@@ -73,13 +53,45 @@ async function apply(deps: Deps, tx: Tx, c: Completion): Promise<Omit<InstanceEv
     step: e.step,
     reason: e.reason,
   }));
+
+/**
+ * Persists completions in `tx` and returns their event rows. Completions that write the same
+ * columns (a batch that moved in step) share one UPDATE. A completion whose lease this worker
+ * no longer holds writes nothing and yields no events: the worker that took over wins.
+ */
+async function apply(deps: Deps, tx: Tx, completions: readonly Completion[]) {
+  const events: Omit<InstanceEventsTable, 'id'>[] = [];
+  const groups = new Map<string, Completion[]>();
+  for (const c of completions) {
+    if (c.outcome === 'deleted') {
+      if (!(await deleteHeldInstance(tx, { id: c.id, owner: c.owner, fromStep: c.fromStep }))) continue;
+      await releaseDevice(tx, c.id);
+      await releaseInstanceNetwork(tx, c.id);
+      await releaseInstanceElasticIps(deps, tx, c.id);
+      await addToInstanceCount(tx, { accountId: c.accountId, regionId: c.regionId }, -1);
+      events.push(...eventRows(c));
+      continue;
+    }
+    const key = JSON.stringify([c.owner, c.fromAction, c.fromStep, { ...c.set, ...c.endSet }]);
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  for (const group of groups.values()) {
+    const [c] = group;
+    const saved = await saveProgressMany(tx, {
+      ids: group.map((g) => g.id),
+      owner: c.owner,
+      fromAction: c.fromAction,
+      fromStep: c.fromStep,
+      set: { ...c.set, ...c.endSet },
+    });
+    for (const g of group) if (saved.has(g.id)) events.push(...eventRows(g));
+  }
+  return events;
 }
 
 async function applyAll(deps: Deps, completions: readonly Completion[]): Promise<void> {
   await deps.store.transaction(async (tx) => {
-    const events: Omit<InstanceEventsTable, 'id'>[] = [];
-    for (const c of completions) events.push(...(await apply(deps, tx, c)));
-    await insertEvents(tx, events);
+    await insertEvents(tx, await apply(deps, tx, completions));
   });
 }
 

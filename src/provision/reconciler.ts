@@ -4,6 +4,7 @@ import { randomSuffix } from '../domain/ids.js';
 import { ACTIONS } from '../domain/catalog/catalog-file.js';
 import { type Action, type StepPlan, TRANSITIONS, stepsOf } from '../domain/instance/states.js';
 import { checkStepFault } from '../domain/operator/faults.js';
+import { listFaults } from '../store/repositories/faults-repo.js';
 import {
   type InstanceRow,
   claimDue,
@@ -51,9 +52,28 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-/** The operator's fault table (issue 6) as the engine's StepFaults. */
+/**
+ * The operator's fault table (issue 6) as the engine's StepFaults. One read of the (small)
+ * table per round tells which steps any live fault could target; only those go through
+ * checkStepFault, which decides and consumes firings atomically.
+ */
 export const operatorStepFaults = (deps: Pick<Deps, 'store'>): StepFaults => ({
-  check: (p) => checkStepFault(deps, p),
+  async checkAll(queries) {
+    const live = (await listFaults(deps.store.db)).filter(
+      (f) => f.scope === 'step' && (f.remaining === null || f.remaining > 0),
+    );
+    const out: ({ message: string } | undefined)[] = [];
+    for (const q of queries) {
+      const mayFire = live.some(
+        (f) =>
+          f.step === q.step &&
+          (f.instance_id === '' || f.instance_id === q.instanceId) &&
+          (f.device_type === '' || f.device_type === q.deviceType),
+      );
+      out.push(mayFire ? await checkStepFault(deps, q) : undefined);
+    }
+    return out;
+  },
 });
 
 /** Retry back-off: 1 s doubling per failed attempt, capped at 60 s, ×[0.5, 1.5) jitter. */
@@ -322,11 +342,14 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     let active = works.filter((w) => w.active);
     while (active.length > 0) {
       const run: Work[] = [];
-      for (const w of active) {
-        const f = await faults.check({ instanceId: w.row.id, deviceType: w.row.device_type, step: w.step });
+      const fired = await faults.checkAll(
+        active.map((w) => ({ instanceId: w.row.id, deviceType: w.row.device_type, step: w.step })),
+      );
+      active.forEach((w, i) => {
+        const f = fired[i];
         if (f) fail(w, f.message, clock.now());
         else run.push(w);
-      }
+      });
       let results: StepResult[];
       try {
         results = await driver.runSteps(run.map(request));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../src/domain/clock.js';
-import type { Driver, StepFaults } from '../../src/provision/driver.js';
+import { type Driver, stepFaultsFrom } from '../../src/provision/driver.js';
 import { createSimulatedDriver } from '../../src/provision/drivers/simulated/simulated-driver.js';
 import { MAX_ATTEMPTS, backoffMs, createReconciler } from '../../src/provision/reconciler.js';
 import { SettleTimeoutError, settle } from '../../src/provision/settle.js';
@@ -208,9 +208,9 @@ describe('reconciler', () => {
   it('puts an instance in error with the reason when a step fails fatally, keeping its resources', async () => {
     h = await createHarness();
     const [id] = await createIds(h, spec({ password: PASSWORD }));
-    const faults: StepFaults = {
-      check: async (p) => (p.step === 'install-os' ? { message: 'disk 3 did not answer' } : undefined),
-    };
+    const faults = stepFaultsFrom(async (p) =>
+      p.step === 'install-os' ? { message: 'disk 3 did not answer' } : undefined,
+    );
     const r = createReconciler(h.runtime.services.deps, { faults });
     await r.runOnce();
     await r.stop();

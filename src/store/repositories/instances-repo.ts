@@ -328,6 +328,30 @@ export async function saveProgress(tx: Executor, p: StepProgress): Promise<boole
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Applies the same progress to many held rows at once (a batch that moved in step); returns the
+ * ids actually updated — rows whose lease was lost meanwhile are left alone and not returned.
+ */
+export async function saveProgressMany(
+  tx: Executor,
+  p: Omit<StepProgress, 'id'> & { ids: readonly string[] },
+): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < p.ids.length; i += 500) {
+    const rows = await tx
+      .updateTable('instances')
+      .set({ ...p.set, lease_owner: null, lease_until: null })
+      .where('id', 'in', p.ids.slice(i, i + 500))
+      .where('lease_owner', '=', p.owner)
+      .where('action', '=', p.fromAction)
+      .where('step', '=', p.fromStep)
+      .returning('id')
+      .execute();
+    for (const r of rows) done.add(r.id);
+  }
+  return done;
+}
+
 /** Deletes a held instance row (end of delete); false when the lease was lost meanwhile. */
 export async function deleteHeldInstance(
   tx: Executor,
@@ -356,10 +380,10 @@ export async function releaseLeases(db: Executor, owner: string, ids: readonly s
 }
 
 export async function insertEvents(tx: Executor, events: readonly Omit<InstanceEventsTable, 'id'>[]) {
-  for (let i = 0; i < events.length; i += 200) {
+  for (let i = 0; i < events.length; i += 500) {
     await tx
       .insertInto('instance_events')
-      .values(events.slice(i, i + 200))
+      .values(events.slice(i, i + 500))
       .execute();
   }
 }

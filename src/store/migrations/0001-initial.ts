@@ -383,6 +383,12 @@ export function initial(dialect: Dialect) {
         .on('instances')
         .columns(['account_id', 'region_id', 'created_at', 'id'])
         .execute();
+      // describeInstances totals filtered by status count from this index alone.
+      await s
+        .createIndex('instances_owner_status')
+        .on('instances')
+        .columns(['account_id', 'region_id', 'status'])
+        .execute();
       await s.createIndex('instances_due').on('instances').columns(['next_run_at']).execute();
       await s.createIndex('instances_subnet').on('instances').column('subnet_id').execute();
       // Instances per account and region, kept in the transactions that insert and delete

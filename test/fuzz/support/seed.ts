@@ -2,7 +2,7 @@ import { OPERATIONS } from '../../../src/api/operations.js';
 import type { OperationName } from '../../../src/api/operation-names.js';
 import type { CatalogFile } from '../../../src/domain/catalog/catalog-file.js';
 import { settle } from '../../../src/provision/settle.js';
-import type { ApiResponse, TestHarness } from '../../helpers/harness.js';
+import type { ApiResponse, Credentials, TestHarness } from '../../helpers/harness.js';
 
 /**
  * Resources for the fuzzer and the tenant matrix to aim at: one of each kind, created through
@@ -64,7 +64,12 @@ function idsFrom(res: ApiResponse, key: string): string[] {
     .filter((x): x is string => typeof x === 'string');
 }
 
-export async function seedResources(h: TestHarness, catalog: CatalogFile): Promise<SeedReport> {
+/** Seeds as the harness's default account, or as `as` (another tenant). */
+export async function seedResources(
+  h: TestHarness,
+  catalog: CatalogFile,
+  as?: Credentials,
+): Promise<SeedReport> {
   const known = catalogValues(catalog);
   const skipped: Record<string, string> = {};
   const region = catalog.regions[0];
@@ -79,19 +84,19 @@ export async function seedResources(h: TestHarness, catalog: CatalogFile): Promi
     path: string,
     body: unknown,
     idKey: string,
-    as: string,
+    knownAs: string,
   ) {
     if (!implemented(op)) {
       skipped[op] = 'not implemented';
       return undefined;
     }
-    const res = await h.call(method, path, { body });
+    const res = await h.call(method, path, { body, as });
     const ids = idsFrom(res, idKey);
     if (res.statusCode !== 200 || ids.length === 0) {
       skipped[op] = `${res.statusCode} ${JSON.stringify(res.body.error ?? res.body.result)}`;
       return undefined;
     }
-    add(as, ids);
+    add(knownAs, ids);
     return ids[0];
   }
 
@@ -182,7 +187,10 @@ export async function seedResources(h: TestHarness, catalog: CatalogFile): Promi
   if (instanceId) {
     // One running and one stopped instance, so every lifecycle action has a valid target.
     await settle(h.runtime.services.deps);
-    const res = await h.call('PUT', `${base}/instances/${known.instanceId[1]}:stopInstance`, { body: {} });
+    const res = await h.call('PUT', `${base}/instances/${known.instanceId[1]}:stopInstance`, {
+      body: {},
+      as,
+    });
     if (res.statusCode !== 200) skipped.stopInstance = `${res.statusCode} ${JSON.stringify(res.body.error)}`;
     await settle(h.runtime.services.deps);
   }

@@ -147,7 +147,8 @@ export function initial(dialect: Dialect) {
       await s
         .createIndex('devices_stock')
         .on('devices')
-        .columns(['region_id', 'az_id', 'device_type', 'status'])
+        // serial last: allocation takes the lowest serials in order without sorting the stock.
+        .columns(['region_id', 'az_id', 'device_type', 'status', 'serial'])
         .execute();
       await s
         .createTable('public_ips')

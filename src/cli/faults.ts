@@ -2,9 +2,9 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { OPERATION_NAMES } from '../api/operation-names.js';
 import { loadConfig } from '../config.js';
 import { ACTIONS, type CatalogFile, loadCatalogFile } from '../domain/catalog/catalog-file.js';
-import { ERROR_STATUSES, type FaultInput, type FaultView } from '../domain/operator/fault-admin.js';
+import type { FaultInput, FaultView } from '../domain/operator/fault-admin.js';
+import { STATUS_CODES } from '../domain/errors.js';
 import { resourcePath } from '../resources.js';
-import { catalogFilePath } from '../runtime.js';
 import { withRuntime } from './admin.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
 
@@ -17,7 +17,7 @@ const probabilityArg = (value: string): number => {
 /** The catalog the server would load (EDCPS_CATALOG), or the built-in one when that fails. */
 function helpCatalog(): CatalogFile {
   try {
-    return loadCatalogFile(catalogFilePath(loadConfig())).catalog;
+    return loadCatalogFile(loadConfig().catalogPath ?? resourcePath('catalog', 'catalog.json')).catalog;
   } catch {
     return loadCatalogFile(resourcePath('catalog', 'catalog.json')).catalog;
   }
@@ -52,7 +52,7 @@ function addHelp(): string {
     ...steps,
     '',
     'Error statuses:',
-    wrap(ERROR_STATUSES, '  '),
+    wrap(Object.keys(STATUS_CODES), '  '),
     '',
     'Operations:',
     wrap(OPERATION_NAMES, '  '),

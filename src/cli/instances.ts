@@ -3,7 +3,6 @@ import { type Command, InvalidArgumentError } from 'commander';
 import YAML from 'yaml';
 import { STATUS_LIST } from '../domain/instance/states.js';
 import type { InstanceProgress } from '../domain/operator/progress.js';
-import { settle } from '../provision/settle.js';
 import { withRuntime } from './admin.js';
 import { type ApiClient, ApiCallError, createApiClient } from './api-client.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
@@ -255,6 +254,7 @@ export function registerInstanceCommands(program: Command): void {
     .action((instanceId: string | undefined, opts: JsonOption) =>
       withRuntime(async (rt) => {
         if (instanceId !== undefined) await rt.services.operator.requireInstance(instanceId);
+        const { settle } = await import('../provision/settle.js');
         const r = await settle(rt.services.deps, { instanceId });
         const out = { instanceId: instanceId ?? null, passes: r.passes };
         emit(opts, out, () =>

@@ -4,7 +4,6 @@ import { registerFaultCommands } from './faults.js';
 import { registerFleetCommands } from './fleet.js';
 import { registerHistoryCommands } from './history.js';
 import { registerInstanceCommands } from './instances.js';
-import { serve } from './serve.js';
 
 /** Exit status of a refused command (bad arguments, unknown names, API errors). */
 export const EXIT_FAILURE = 1;
@@ -62,7 +61,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('run the API server and the provisioning reconciler (configured by EDCPS_* variables)')
-    .action(serve);
+    .action(async () => (await import('./serve.js')).serve());
   registerAccountCommands(program);
   registerFleetCommands(program);
   registerFaultCommands(program);

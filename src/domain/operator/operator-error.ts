@@ -30,10 +30,12 @@ export function known(
   scope?: string,
 ): OperatorError {
   const where = scope === undefined ? '' : ` in ${scope}`;
-  const near = choices
-    .map((c) => ({ c, d: distance(value.toLowerCase(), c.toLowerCase()) }))
-    .filter((x) => x.d <= Math.max(1, Math.floor(value.length / 4)))
-    .sort((x, y) => x.d - y.d)[0];
+  const scored = choices.map((c) => ({ c, d: distance(value.toLowerCase(), c.toLowerCase()) }));
+  const best = Math.min(...scored.map((x) => x.d));
+  const closest = scored.filter((x) => x.d === best);
+  // Suggest only a single clear near miss; a tie (cn-east-tz1a or …1b?) lists the choices.
+  const near =
+    closest.length === 1 && best <= Math.max(1, Math.floor(value.length / 4)) ? closest[0] : undefined;
   const list = choices.length > 12 ? `${choices.slice(0, 12).join(', ')}, …` : choices.join(', ');
   const hint = near ? ` (did you mean "${near.c}"?)` : choices.length ? ` (known: ${list})` : '';
   return new OperatorError(`unknown ${kind} "${value}"${where}${hint}`);

@@ -4,7 +4,6 @@ import { releaseInstanceNetwork } from '../domain/network/instance-network.js';
 import type { Tx } from '../store/db.js';
 import {
   type StepProgress,
-  addToInstanceCount,
   deleteHeldInstance,
   insertEvents,
   releaseLeases,
@@ -68,7 +67,6 @@ async function apply(deps: Deps, tx: Tx, completions: readonly Completion[]) {
       await releaseDevice(tx, c.id);
       await releaseInstanceNetwork(tx, c.id);
       await releaseInstanceElasticIps(deps, tx, c.id);
-      await addToInstanceCount(tx, { accountId: c.accountId, regionId: c.regionId }, -1);
       events.push(...eventRows(c));
       continue;
     }

@@ -3,7 +3,6 @@ import { newId } from '../../src/domain/ids.js';
 import type { Db } from '../../src/store/db.js';
 import {
   type InstanceRow,
-  addToInstanceCount,
   claimDue,
   countInFlight,
   deleteHeldInstance,
@@ -106,15 +105,19 @@ describe('instances repository', () => {
     expect(await getInstanceView(db, { ...OWNER, accountId: 'someone-else' }, rows[7].id)).toBeUndefined();
   });
 
-  it('counts per owner with a counter that adds and subtracts', async () => {
+  it('keeps the per-owner counter exact as rows come and go, and locks it for a quota check', async () => {
     const owner = { accountId: 'acc-count', regionId: 'cn-east-tz1' };
     await db.transaction().execute(async (tx) => {
       expect(await lockInstanceCount(tx, owner)).toBe(0);
-      await addToInstanceCount(tx, owner, 5);
     });
-    await addToInstanceCount(db, owner, -2);
+    const rows = Array.from({ length: 5 }, () => row({ account_id: owner.accountId }));
+    await insertInstances(db, rows);
+    await db.deleteFrom('instances').where('id', 'in', [rows[0].id, rows[1].id]).execute();
     expect(await instanceCount(db, owner)).toBe(3);
     expect(await instanceCount(db, { ...owner, regionId: 'cn-north-tj1' })).toBe(0);
+    await db.transaction().execute(async (tx) => {
+      expect(await lockInstanceCount(tx, owner)).toBe(3);
+    });
   });
 
   it('lists newest first, pages, filters and totals', async () => {
@@ -126,7 +129,6 @@ describe('instances repository', () => {
       row({ name: 'gamma_1', created_at: T0 + 4 }),
     ];
     await insertInstances(db, rows);
-    await addToInstanceCount(db, OWNER, 4);
     const all = await listInstanceViews(db, OWNER, {}, { offset: 0, pageSize: 3 });
     expect(all.rows.map((r) => r.name)).toEqual(['gamma_1', 'beta', 'alpha-two']);
     expect(all.totalCount).toBe(await instanceCount(db, OWNER));

@@ -9,7 +9,6 @@ import {
 import { insertEvents } from '../../store/repositories/instances-repo.js';
 import {
   type InstanceRow,
-  addToInstanceCount,
   insertInstances,
   keypairBelongsTo,
   lockInstanceCount,
@@ -288,7 +287,6 @@ export async function createInstancesInTx(
     }
   }
 
-  await addToInstanceCount(tx, caller, spec.count);
   await insertEvents(
     tx,
     ids.map((id) => ({

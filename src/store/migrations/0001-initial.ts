@@ -392,8 +392,9 @@ export function initial(dialect: Dialect) {
         .execute();
       await s.createIndex('instances_due').on('instances').columns(['next_run_at']).execute();
       await s.createIndex('instances_subnet').on('instances').column('subnet_id').execute();
-      // Instances per account and region, kept in the transactions that insert and delete
-      // instances: quota checks and unfiltered describeInstances totals without counting rows.
+      // Instances per account and region, kept exact by triggers in the transaction that
+      // inserts or deletes an instance (whatever the code path): quota checks and unfiltered
+      // describeInstances totals without counting rows.
       await s
         .createTable('instance_counts')
         .addColumn('account_id', 'text', nn)
@@ -401,6 +402,28 @@ export function initial(dialect: Dialect) {
         .addColumn('n', 'integer', nn)
         .addPrimaryKeyConstraint('instance_counts_pk', ['account_id', 'region_id'])
         .execute();
+      if (dialect === 'postgres') {
+        await sql`CREATE FUNCTION instances_count() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP = 'INSERT' THEN
+              INSERT INTO instance_counts (account_id, region_id, n) VALUES (NEW.account_id, NEW.region_id, 1)
+                ON CONFLICT (account_id, region_id) DO UPDATE SET n = instance_counts.n + 1;
+              RETURN NEW;
+            END IF;
+            UPDATE instance_counts SET n = n - 1 WHERE account_id = OLD.account_id AND region_id = OLD.region_id;
+            RETURN OLD;
+          END $$`.execute(db);
+        await sql`CREATE TRIGGER instances_count AFTER INSERT OR DELETE ON instances
+          FOR EACH ROW EXECUTE FUNCTION instances_count()`.execute(db);
+      } else {
+        await sql`CREATE TRIGGER instances_count_insert AFTER INSERT ON instances BEGIN
+            INSERT INTO instance_counts (account_id, region_id, n) VALUES (NEW.account_id, NEW.region_id, 1)
+              ON CONFLICT (account_id, region_id) DO UPDATE SET n = n + 1;
+          END`.execute(db);
+        await sql`CREATE TRIGGER instances_count_delete AFTER DELETE ON instances BEGIN
+            UPDATE instance_counts SET n = n - 1 WHERE account_id = OLD.account_id AND region_id = OLD.region_id;
+          END`.execute(db);
+      }
       // What the simulated driver did to each device (power, RAID, OS, network, credentials).
       await s
         .createTable('device_driver_state')

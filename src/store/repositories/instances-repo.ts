@@ -38,7 +38,8 @@ export async function insertInstances(tx: Executor, rows: readonly InstanceRow[]
 /**
  * Number of instances of an account in a region, with the counter row locked (PostgreSQL) so
  * concurrent creations of one account queue up here and the quota check cannot be raced. The
- * row is created first when missing, so even the first creation has a row to lock.
+ * row is created first when missing, so even the first creation has a row to lock. Triggers on
+ * `instances` keep the counter exact (migration 0001).
  */
 export async function lockInstanceCount(tx: Executor, owner: Owner): Promise<number> {
   await tx
@@ -54,18 +55,6 @@ export async function lockInstanceCount(tx: Executor, owner: Owner): Promise<num
     .$if(isPostgres(tx), (q) => q.forUpdate())
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-export async function addToInstanceCount(tx: Executor, owner: Owner, delta: number): Promise<void> {
-  await tx
-    .insertInto('instance_counts')
-    .values({ account_id: owner.accountId, region_id: owner.regionId, n: delta })
-    .onConflict((oc) =>
-      oc.columns(['account_id', 'region_id']).doUpdateSet((eb) => ({
-        n: eb('instance_counts.n', '+', eb.ref('excluded.n')),
-      })),
-    )
-    .execute();
 }
 
 export async function instanceCount(db: Executor, owner: Owner): Promise<number> {

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InstanceProgress } from '../../src/domain/operator/progress.js';
+import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
+import { type TestServer, startTestServer } from '../helpers/sdk.js';
+import { cliError, cliJson, instanceSpec, serverEnv } from './cli.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('manual time mode: edcps time advance and instances settle', () => {
+  let s: TestServer;
+  let env: Record<string, string>;
+  let progress: (id: string) => Promise<InstanceProgress>;
+  beforeAll(async () => {
+    // Catalog durations at scale 1 (create: allocate 2 s, configure-raid 8 s, install-os 30 s, …).
+    s = await startTestServer({ EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' });
+    env = serverEnv(s, { EDCPS_TIME_MODE: 'manual' });
+    const { operator, accounts } = s.server.runtime.services;
+    const accountId = (await accounts.requireAccount('default')).id;
+    progress = (id) => operator.instanceProgress({ accountId, regionId: REGION, requestId: 'test' }, id);
+  });
+  afterAll(() => s.stop());
+
+  /** Waits (wall time) until the reconciler has moved the instance past `step`. */
+  async function leaves(id: string, step: string): Promise<InstanceProgress> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const p = await progress(id);
+      if (p.step !== step || Date.now() > deadline) return p;
+      await sleep(50);
+    }
+  }
+
+  async function createOne(): Promise<string> {
+    const sdk = s.sdk();
+    const spec = await instanceSpec(sdk, REGION, AZ, DEVICE_TYPE);
+    return (
+      (await sdk.createInstances({ regionId: REGION, instanceSpec: spec })).result.instanceIds as string[]
+    )[0]!;
+  }
+
+  it('keeps an instance in its first step until time is advanced past that step', async () => {
+    const id = await createOne();
+    await sleep(800);
+    expect(await progress(id)).toMatchObject({
+      status: 'creating',
+      step: 'allocate',
+      stepIndex: 1,
+      stepCount: 6,
+    });
+
+    const t = await cliJson<{ mode: string; epochMs: number }>(env, 'time', 'advance', '2');
+    expect(t.mode).toBe('manual');
+    expect(await leaves(id, 'allocate')).toMatchObject({
+      status: 'creating',
+      step: 'configure-raid',
+      stepIndex: 2,
+    });
+
+    // configure-raid takes 8 s: one second is not enough.
+    await cliJson(env, 'time', 'advance', '1');
+    await sleep(800);
+    expect((await progress(id)).step).toBe('configure-raid');
+    await cliJson(env, 'time', 'advance', '7');
+    expect((await leaves(id, 'configure-raid')).step).toBe('install-os');
+  });
+
+  it('settles an instance through every remaining step, recorded in its events', async () => {
+    const id = await createOne();
+    expect(await cliJson(env, 'instances', 'settle', id)).toEqual({
+      instanceId: id,
+      passes: expect.any(Number),
+    });
+    expect(await progress(id)).toMatchObject({ status: 'running', action: '', step: '', stepIndex: 0 });
+    const { events } = await cliJson<{ events: { kind: string; from: string; to: string; step: string }[] }>(
+      env,
+      'events',
+      id,
+    );
+    expect(events.filter((e) => e.kind === 'step').map((e) => e.step)).toEqual([
+      'allocate',
+      'configure-raid',
+      'install-os',
+      'configure-network',
+      'inject-credentials',
+      'power-on',
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'status', from: 'creating', to: 'running' });
+  });
+
+  it('shows the simulated time the last advance reached', async () => {
+    const advanced = await cliJson<{ epochMs: number }>(env, 'time', 'advance', '0.5');
+    const shown = await cliJson<{ mode: string; epochMs: number }>(env, 'time', 'show');
+    expect(shown).toMatchObject({ mode: 'manual' });
+    expect(shown.epochMs).toBe(advanced.epochMs);
+  });
+
+  it('refuses to advance time outside manual mode', async () => {
+    expect(await cliError({ ...env, EDCPS_TIME_MODE: 'scaled' }, 1, 'time', 'advance', '5')).toBe(
+      'edcps: time advance needs manual time mode: run the server and this command with EDCPS_TIME_MODE=manual',
+    );
+  });
+
+  it('refuses a negative number of seconds with exit 2', async () => {
+    expect(await cliError(env, 2, 'time', 'advance', '--', '-3')).toBe(
+      "edcps: command-argument value '-3' is invalid for argument 'seconds'. must be a number of seconds in (0, 315360000] (see --help)",
+    );
+  });
+
+  it('refuses to settle an instance that does not exist', async () => {
+    expect(await cliError(env, 1, 'instances', 'settle', 'edcps-nope')).toBe(
+      'edcps: no instance "edcps-nope"',
+    );
+  });
+});

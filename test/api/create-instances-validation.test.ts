@@ -234,6 +234,36 @@ const CASES: (() => Case)[] = [
     ...inv('clientToken', 'must not exceed 36 characters'),
   }),
   () => ({
+    name: 'bandwidthPackageId exists',
+    over: { enableInternet: 'yes', bandwidthPackageId: 'bwp-nope' },
+    ...inv('instanceSpec.bandwidthPackageId', 'bandwidth package bwp-nope not found in region cn-east-tz1'),
+  }),
+  () => ({
+    name: 'extensionBandwidthPackageId exists',
+    over: {
+      interfaceMode: 'dual',
+      subnetId: fx.subnetA,
+      extensionSubnetId: fx.subnetA2,
+      extensionEnableInternet: 'yes',
+      extensionBandwidthPackageId: 'bwp-nope',
+    },
+    ...inv(
+      'instanceSpec.extensionBandwidthPackageId',
+      'bandwidth package bwp-nope not found in region cn-east-tz1',
+    ),
+  }),
+  () => ({
+    name: "extensionLineType is the region's line",
+    over: {
+      interfaceMode: 'dual',
+      subnetId: fx.subnetA,
+      extensionSubnetId: fx.subnetA2,
+      extensionEnableInternet: 'yes',
+      extensionLineType: 'cm',
+    },
+    ...inv('instanceSpec.extensionLineType', 'region cn-east-tz1 offers only line "ct" (describeLineTypes)'),
+  }),
+  () => ({
     name: 'az exists in the region',
     over: { az: 'cn-north-tj1a' },
     ...inv('instanceSpec.az', 'unknown availability zone "cn-north-tj1a" in region cn-east-tz1'),

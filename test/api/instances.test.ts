@@ -302,6 +302,38 @@ describe('createInstances', () => {
     expect(aliases).toEqual([expect.objectContaining({ instanceId: id, cidr: '10.40.1.64/28' })]);
   });
 
+  it('puts the elastic IPs of both NICs in the bandwidth packages asked for', async () => {
+    const [pkg] = resultOf<{ bandwidthPackageIds: string[] }>(
+      await h.call('PUT', `/regions/${REGION}/bandwidthPackages`, {
+        body: { bandwidthPackageSpec: { name: 'shared', bandwidth: 100, count: 1, charge: {} } },
+      }),
+    ).bandwidthPackageIds;
+    const a = await subnetIn(h, '10.70.1.0/24');
+    const b = await subnetIn(h, '10.71.1.0/24');
+    const [id] = await createIds(
+      h,
+      spec({
+        subnetId: a.subnetId,
+        enableInternet: 'yes',
+        bandwidthPackageId: pkg,
+        interfaceMode: 'dual',
+        extensionSubnetId: b.subnetId,
+        extensionEnableInternet: 'yes',
+        extensionBandwidth: 7,
+        extensionBandwidthPackageId: pkg,
+      }),
+    );
+    const inst = await describe1(h, id);
+    expect(inst).toMatchObject({ extensionEnableInternet: 'yes', extensionBandwidth: 7 });
+    for (const eipId of [inst.elasticIpId, inst.extensionElasticIpId]) {
+      const eip = resultOf<{ elasticIp: { bandwidthPackageId: string; instanceId: string } }>(
+        await h.call('GET', `/regions/${REGION}/elasticIps/${String(eipId)}`),
+      ).elasticIp;
+      expect(eip).toMatchObject({ bandwidthPackageId: pkg, instanceId: id });
+    }
+    expect(inst.extensionPublicIp).not.toBe(inst.publicIp);
+  });
+
   it('binds an elastic IP created with the instance, listed by describeElasticIps', async () => {
     const [id] = await createIds(h, spec({ enableInternet: 'yes', bandwidth: 5 }));
     const inst = await describe1(h, id);

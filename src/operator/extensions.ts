@@ -6,7 +6,7 @@ import type { ApiOptions } from '../api/router.js';
 import { checkOperationFault } from '../domain/operator/faults.js';
 import { PACKAGE_ROOT } from '../resources.js';
 import type { Runtime } from '../runtime.js';
-import { metrics, recordRequest } from './metrics.js';
+import { recordRequest } from './metrics.js';
 import { scrapeGauges } from './scrape.js';
 import { registerOpenApi } from './openapi.js';
 import { renderMetrics } from './metrics.js';
@@ -26,7 +26,6 @@ export function faultHook(runtime: Runtime): NonNullable<ApiOptions['beforeOpera
   return async (op, ctx) => {
     const effect = await checkOperationFault(deps, op.name);
     if (!effect) return;
-    metrics.faultsFired.inc({ kind: 'operation', target: op.name });
     runtime.log.info(
       { requestId: ctx.requestId, operation: op.name, faultId: effect.faultId, delayMs: effect.delayMs },
       'injected fault fired',

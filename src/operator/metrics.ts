@@ -127,10 +127,6 @@ export const metrics = {
     'edcps_allocation_failures_total',
     'Allocations that found no free resource, by kind (device, public_ip, private_ip).',
   ),
-  faultsFired: new Counter(
-    'edcps_faults_fired_total',
-    'Injected faults that fired in this process, by kind (operation, step) and target.',
-  ),
   reconcilerSteps: new Counter(
     'edcps_reconciler_steps_total',
     'Provisioning steps run by this process, by action, step and outcome (ok, retry, failed).',

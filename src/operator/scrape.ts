@@ -1,5 +1,10 @@
 import type { Deps } from '../domain/deps.js';
-import { devicesByStatus, instancesByStatus, reconcilerQueue } from '../store/repositories/metrics-repo.js';
+import {
+  devicesByStatus,
+  faultFirings,
+  instancesByStatus,
+  reconcilerQueue,
+} from '../store/repositories/metrics-repo.js';
 import { renderGauge } from './metrics.js';
 
 const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
@@ -8,10 +13,11 @@ const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
 export async function scrapeGauges(deps: Pick<Deps, 'store' | 'clock'>): Promise<string[][]> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  const [instances, devices, queue] = await Promise.all([
+  const [instances, devices, queue, faults] = await Promise.all([
     instancesByStatus(db),
     devicesByStatus(db),
     reconcilerQueue(db, now),
+    faultFirings(db),
   ]);
   const mem = process.memoryUsage();
   return [
@@ -38,6 +44,11 @@ export async function scrapeGauges(deps: Pick<Deps, 'store' | 'clock'>): Promise
       'edcps_reconciler_lag_seconds',
       'How late the most overdue provisioning step is (simulated time); 0 when none is due.',
       [{ value: queue.oldestDue === null ? 0 : Math.max(0, (now - queue.oldestDue) / 1000) }],
+    ),
+    renderGauge(
+      'edcps_fault_firings',
+      'Times the injected faults now defined have fired (all processes), by kind and target.',
+      faults.map((f) => ({ labels: { kind: f.scope, target: f.target }, value: f.fired })),
     ),
     renderGauge('process_resident_memory_bytes', 'Resident memory of this process.', [{ value: mem.rss }]),
     renderGauge('nodejs_heap_used_bytes', 'V8 heap in use by this process.', [{ value: mem.heapUsed }]),

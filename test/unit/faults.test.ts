@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkStepFault } from '../../src/domain/operator/faults.js';
+import { checkOperationFault, checkStepFault } from '../../src/domain/operator/faults.js';
+import { ApiError } from '../../src/domain/errors.js';
 import { type Store, openStore } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { deleteFaults, insertFault, listFaults } from '../../src/store/repositories/faults-repo.js';
@@ -95,5 +96,69 @@ describe('checkStepFault', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => checkStepFault(deps(), target)));
     expect(results.filter((r) => r !== undefined)).toHaveLength(3);
     expect((await listFaults(store.db))[0]).toMatchObject({ remaining: 0, fired: 3 });
+  });
+});
+
+describe('checkOperationFault', () => {
+  let db: TestDatabase;
+  let store: Store;
+  const deps = () => ({ store });
+  const opFault = (over: Partial<FaultsTable>) =>
+    stepFault({
+      scope: 'operation',
+      step: '',
+      operation: 'createVpc',
+      code: 503,
+      status: 'UNAVAILABLE',
+      message: 'down',
+      ...over,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = openStore(db.url);
+    await migrate(store);
+  });
+  beforeEach(() => deleteFaults(store.db));
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('returns the JD error to answer with its code, status and message', async () => {
+    const f = opFault({});
+    await insertFault(store.db, f);
+    const effect = await checkOperationFault(deps(), 'createVpc');
+    expect(effect?.faultId).toBe(f.id);
+    expect(effect?.error).toBeInstanceOf(ApiError);
+    expect(effect?.error).toMatchObject({ code: 503, status: 'UNAVAILABLE', message: 'down' });
+  });
+
+  it('returns a delay without an error for a delay-only fault', async () => {
+    await insertFault(store.db, opFault({ code: 0, status: '', message: '', delay_ms: 250 }));
+    expect(await checkOperationFault(deps(), 'createVpc')).toMatchObject({ delayMs: 250, error: undefined });
+  });
+
+  it('ignores faults of other operations', async () => {
+    await insertFault(store.db, opFault({ operation: 'deleteVpc' }));
+    expect(await checkOperationFault(deps(), 'createVpc')).toBeUndefined();
+  });
+
+  it('fires the oldest of two matching faults first', async () => {
+    const older = opFault({ message: 'older', created_at: 1 });
+    const newer = opFault({ message: 'newer', created_at: 2 });
+    await insertFault(store.db, newer);
+    await insertFault(store.db, older);
+    expect((await checkOperationFault(deps(), 'createVpc'))?.error?.message).toBe('older');
+    expect((await checkOperationFault(deps(), 'createVpc'))?.error?.message).toBe('newer');
+  });
+
+  it('fires a probabilistic fault on the share of calls whose roll falls under P', async () => {
+    await insertFault(store.db, opFault({ remaining: null, probability: 0.3 }));
+    const rolls = [0.1, 0.5, 0.29, 0.3, 0.9];
+    const fired = [];
+    for (const r of rolls)
+      fired.push((await checkOperationFault(deps(), 'createVpc', () => r)) !== undefined);
+    expect(fired).toEqual([true, false, true, false, false]);
   });
 });

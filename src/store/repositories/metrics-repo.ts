@@ -54,3 +54,22 @@ export async function reconcilerQueue(
     oldestDue: r?.oldest_due === null || r?.oldest_due === undefined ? null : Number(r.oldest_due),
   };
 }
+
+/** Firings of the faults currently defined, by kind and target (operation or step). */
+export async function faultFirings(
+  db: Executor,
+): Promise<{ scope: string; target: string; fired: number }[]> {
+  const rows = await db
+    .selectFrom('faults')
+    .select(['scope', 'operation', 'step', (eb) => eb.fn.sum<number>('fired').as('fired')])
+    .groupBy(['scope', 'operation', 'step'])
+    .orderBy('scope')
+    .orderBy('operation')
+    .orderBy('step')
+    .execute();
+  return rows.map((r) => ({
+    scope: r.scope,
+    target: r.scope === 'operation' ? r.operation : r.step,
+    fired: Number(r.fired),
+  }));
+}

@@ -1,9 +1,15 @@
 /**
  * Prometheus metrics without a dependency: counters and histograms kept in this process, and
  * gauges read from the database at scrape time (so every process reports the shared state).
- * Other modules record through the plain functions and counters exported here, e.g.
- * `metrics.allocationFailures.inc({ kind: 'device' })` — no registry object to pass around.
+ * Other modules record through the plain functions and counters exported here (e.g.
+ * `metrics.allocationFailures.inc({ kind: 'device' })`): no registry object to pass around.
  */
+
+import {
+  type AllocationKind,
+  allocationFailureCounts,
+  recordAllocationFailure,
+} from '../domain/operator/allocation-failures.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -12,6 +18,17 @@ interface Family {
 }
 
 const families: Family[] = [];
+
+/** Allocation failures are counted in the domain (no dependency there); rendered here. */
+families.push({
+  render: () => [
+    '# HELP edcps_allocation_failures_total Allocations that found no free resource, by kind (device, public_ip, private_ip).',
+    '# TYPE edcps_allocation_failures_total counter',
+    ...[...allocationFailureCounts()].map(
+      ([kind, n]) => `edcps_allocation_failures_total{kind="${kind}"} ${n}`,
+    ),
+  ],
+});
 
 /** Label values escaped as the exposition format demands (backslash, quote, newline). */
 function labelText(labels: Labels): string {
@@ -123,14 +140,10 @@ export const metrics = {
     'Time to answer an API request, by operation.',
     [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   ),
-  allocationFailures: new Counter(
-    'edcps_allocation_failures_total',
-    'Allocations that found no free resource, by kind (device, public_ip, private_ip).',
-  ),
-  reconcilerSteps: new Counter(
-    'edcps_reconciler_steps_total',
-    'Provisioning steps run by this process, by action, step and outcome (ok, retry, failed).',
-  ),
+  /** Backed by the domain's counter, which createInstances and the address allocators feed. */
+  allocationFailures: {
+    inc: (labels: { kind: AllocationKind }): void => recordAllocationFailure(labels.kind),
+  },
 };
 
 /** The API hook: one answered request. */

@@ -11,6 +11,7 @@ import type { Caller, Deps } from '../deps.js';
 import { failedPrecondition, invalidArgument, notFound, quotaExceeded } from '../errors.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
 import { newId } from '../ids.js';
+import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import { intInRange, oneOf, optionalString, requireInt } from '../validate.js';
 import {
   BANDWIDTH_MAX,
@@ -103,7 +104,10 @@ export function createElasticIpService(deps: Deps) {
         for (let i = 0; i < count; i++) {
           const id = newId('elasticIp');
           const ip = await allocatePublicIp(tx, caller.regionId, id);
-          if (ip === undefined) throw failedPrecondition(`no public IP left in region ${caller.regionId}`);
+          if (ip === undefined) {
+            recordAllocationFailure('public_ip');
+            throw failedPrecondition(`no public IP left in region ${caller.regionId}`);
+          }
           await repo.insertElasticIp(tx, {
             id,
             account_id: caller.accountId,

@@ -14,6 +14,7 @@ import { type Charge, chargeColumns } from '../charge.js';
 import type { Caller, Deps } from '../deps.js';
 import { failedPrecondition, invalidArgument } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import { oneOf } from '../validate.js';
 import { requireBandwidth } from './bandwidth-stock.js';
 import { EIP_CHARGE_MODES } from './elastic-ip-model.js';
@@ -76,7 +77,10 @@ export async function createInstanceElasticIp(
 
   const id = newId('elasticIp');
   const ip = await allocatePublicIp(tx, caller.regionId, id);
-  if (ip === undefined) throw failedPrecondition(`no public IP left in region ${caller.regionId}`);
+  if (ip === undefined) {
+    recordAllocationFailure('public_ip');
+    throw failedPrecondition(`no public IP left in region ${caller.regionId}`);
+  }
   const now = deps.clock.now();
   await insertElasticIp(tx, {
     id,

@@ -19,6 +19,7 @@ import type { Caller, Deps } from '../deps.js';
 import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
 import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import {
   type SubnetRef,
   allocateInstanceAliasIps,
@@ -129,6 +130,7 @@ export async function createInstancesInTx(
   const where = { regionId: caller.regionId, azId: spec.az, deviceType: spec.deviceType };
   const devices = await allocateDevices(tx, where, ids);
   if (!devices) {
+    recordAllocationFailure('device');
     const left = await countAvailableDevices(tx, where);
     throw failedPrecondition(
       left < spec.count

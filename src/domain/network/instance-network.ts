@@ -17,6 +17,7 @@ import { getSubnet } from '../../store/repositories/subnets-repo.js';
 import type { Caller, Deps } from '../deps.js';
 import { failedPrecondition, invalidArgument, outOfRange } from '../errors.js';
 import { newId } from '../ids.js';
+import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import { MAX_ALIAS_IPS_PER_INSTANCE, placeAliasRange, poolsOfSubnet } from './alias-ranges.js';
 import { ensureDefaultSubnet } from './default-network.js';
 import {
@@ -135,8 +136,10 @@ export async function allocateInstanceIps(
   const out: string[] = [];
   for (const id of instanceIds) {
     const ip = await firstFreeIp(tx, subnet.vpcId, usableFirst(pool), usableLast(pool));
-    if (ip === undefined)
+    if (ip === undefined) {
+      recordAllocationFailure('private_ip');
       throw failedPrecondition(`subnet ${subnet.id} has only ${out.length} free addresses`);
+    }
     await allocate(ip, id);
     out.push(formatIp(ip));
   }

@@ -129,8 +129,8 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
     async () => {
       await startServer();
       const created: string[] = [];
-      for (const [i, internet] of ['yes', 'no', 'yes', 'no'].entries()) {
-        const r = await call('PUT', `/regions/${REGION}/instances`, {
+      const create = (i: number, internet: string) =>
+        call('PUT', `/regions/${REGION}/instances`, {
           clientToken: `crash-${i}`,
           instanceSpec: {
             az: 'cn-east-tz1a',
@@ -147,6 +147,8 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
             charge: { chargeMode: 'postpaid_by_duration' },
           },
         });
+      for (const [i, internet] of ['yes', 'no', 'yes', 'no'].entries()) {
+        const r = await create(i, internet);
         expect(r.status).toBe(200);
         created.push(...(r.body.result!.instanceIds as string[]));
       }
@@ -171,6 +173,9 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
         expect(Date.now()).toBeLessThan(deadline);
         await sleep(200);
       }
+      // clientToken outlives the crashes: the first request's result, nothing created again.
+      const repeat = await create(0, 'yes');
+      expect(repeat.body.result!.instanceIds).toEqual(created.slice(0, 4));
       await kill();
 
       store = openStore(db.url);

@@ -26,7 +26,7 @@ const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 100_000);
 const SMALL = 1_000;
-const RECONCILER_BATCH = Math.min(10_000, Math.max(1_000, Math.floor(INSTANCES / 10)));
+const RECONCILER_BATCH = Math.min(10_000, Math.max(500, Math.floor(INSTANCES / 10)));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -314,6 +314,11 @@ fs.rmSync(work, { recursive: true, force: true });
 
 const table = renderTable(results);
 process.stdout.write(`${table}\n`);
+for (const [name, frames] of Object.entries(results.profiles)) {
+  process.stdout.write(`\nCPU profile of ${name} (self time):\n`);
+  for (const f of frames)
+    process.stdout.write(`  ${String(f.percent).padStart(5)} %  ${f.selfMs} ms  ${f.frame}\n`);
+}
 fs.writeFileSync(path.join(logDir, 'bench-results.json'), JSON.stringify(results, null, 2));
 if (WRITE_DOCS) {
   const doc = path.join(ROOT, 'docs/benchmarks.md');

@@ -46,19 +46,20 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
   let child: ChildProcess | undefined;
   let store: Store | undefined;
 
-  async function call(method: string, p: string, body?: unknown) {
+  async function call(method: string, p: string, body?: unknown, query = '') {
     const text = body === undefined ? '' : JSON.stringify(body);
     const host = `127.0.0.1:${port}`;
     const headers = signRequest({
       method,
       host,
       path: `/v1${p}`,
+      query,
       body: text,
       accessKeyId: AK,
       secretAccessKey: SK,
       region: REGION,
     });
-    const res = await fetch(`http://${host}/v1${p}`, {
+    const res = await fetch(`http://${host}/v1${p}${query === '' ? '' : `?${query}`}`, {
       method,
       headers,
       body: text === '' ? undefined : text,

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config, TimeMode } from './config.js';
 import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { NewCredentials } from './domain/account/account-service.js';
-import { openSimClock } from './domain/operator/sim-clock.js';
+import { openSimClock, resolveTimeMode } from './domain/operator/sim-clock.js';
 import { SecretBox } from './domain/secret-box.js';
 import { type Services, createServices } from './domain/services.js';
 import { resolveMasterKey } from './master-key.js';
@@ -20,6 +20,8 @@ export interface Runtime {
   readonly services: Services;
   readonly catalog: CatalogFile;
   readonly log: Logger;
+  /** Time mode in effect (see RuntimeOptions.followServerTimeMode). */
+  readonly timeMode: TimeMode;
   /** Set when this start generated the default account's credentials. */
   readonly createdCredentials: NewCredentials | undefined;
   close(): Promise<void>;
@@ -30,6 +32,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Skip creating default credentials (admin commands that only read). */
   skipDefaultAccount?: boolean;
+  /** Admin commands: use the time mode the server recorded instead of EDCPS_TIME_MODE. */
+  followServerTimeMode?: boolean;
 }
 
 export const catalogFilePath = (config: Config): string =>
@@ -46,7 +50,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   const store = openStore(config.databaseUrl);
   try {
     await migrate(store);
-    const clock = opts.clock ?? (config.timeMode === 'manual' ? await openSimClock(store) : systemClock);
+    const timeMode = await resolveTimeMode(store, config.timeMode, opts.followServerTimeMode === true);
+    const clock = opts.clock ?? (timeMode === 'manual' ? await openSimClock(store) : systemClock);
     await syncCatalog(store, catalog, text, clock.now());
     const services = createServices({
       store,
@@ -66,7 +71,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       createdCredentials = r.created;
       if (r.created) writeCredentialsFile(config.dataDir, r.created);
     }
-    return { config, store, services, catalog, log, createdCredentials, close: () => store.close() };
+    return { config, store, services, catalog, log, timeMode, createdCredentials, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

@@ -12,7 +12,7 @@ export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>): Promise<T
   const [{ default: pino }, { openRuntime }] = await Promise.all([import('pino'), import('../runtime.js')]);
   // Warnings and errors only, to stderr: stdout belongs to the command's output.
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn' }, pino.destination(2));
-  const rt = await openRuntime(config, { log, skipDefaultAccount: true });
+  const rt = await openRuntime(config, { log, skipDefaultAccount: true, followServerTimeMode: true });
   try {
     return await fn(rt);
   } finally {

@@ -43,7 +43,7 @@ export function registerHistoryCommands(program: Command): void {
     .option('--json', 'print {"mode","now","epochMs"}')
     .action((opts: JsonOption) =>
       withRuntime(async (rt) => {
-        const mode = rt.config.timeMode;
+        const mode = rt.timeMode;
         const t =
           mode === 'manual'
             ? await rt.services.operator.simulatedTime()
@@ -59,9 +59,9 @@ export function registerHistoryCommands(program: Command): void {
     .option('--json', 'print {"mode","now","epochMs","advancedSeconds"}')
     .action((seconds: number, opts: JsonOption) =>
       withRuntime(async (rt) => {
-        if (rt.config.timeMode !== 'manual') {
+        if (rt.timeMode !== 'manual') {
           throw new Error(
-            'time advance needs manual time mode: run the server and this command with EDCPS_TIME_MODE=manual',
+            'time advance needs manual time mode: start the server with EDCPS_TIME_MODE=manual',
           );
         }
         const r = { mode: 'manual', ...(await rt.services.operator.advanceTime(seconds)) };

@@ -94,10 +94,23 @@ describe('manual time mode: edcps time advance and instances settle', () => {
     expect(shown.epochMs).toBe(advanced.epochMs);
   });
 
-  it('refuses to advance time outside manual mode', async () => {
-    expect(await cliError({ ...env, EDCPS_TIME_MODE: 'scaled' }, 1, 'time', 'advance', '5')).toBe(
-      'edcps: time advance needs manual time mode: run the server and this command with EDCPS_TIME_MODE=manual',
-    );
+  it("follows the server's manual mode when the command's own environment does not say it", async () => {
+    const { EDCPS_TIME_MODE: _mode, ...plain } = env;
+    const before = await cliJson<{ mode: string; epochMs: number }>(plain, 'time', 'show');
+    expect(before.mode).toBe('manual');
+    const after = await cliJson<{ epochMs: number }>(plain, 'time', 'advance', '60');
+    expect(after.epochMs).toBe(before.epochMs + 60_000);
+  });
+
+  it('refuses to advance time when the server runs in scaled mode', async () => {
+    const scaled = await startTestServer();
+    try {
+      expect(
+        await cliError(serverEnv(scaled, { EDCPS_TIME_MODE: 'manual' }), 1, 'time', 'advance', '5'),
+      ).toBe('edcps: time advance needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
+    } finally {
+      await scaled.stop();
+    }
   });
 
   it('refuses a negative number of seconds with exit 2', async () => {

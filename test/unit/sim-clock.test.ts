@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceSimTime, openSimClock } from '../../src/domain/operator/sim-clock.js';
+import { advanceSimTime, openSimClock, resolveTimeMode } from '../../src/domain/operator/sim-clock.js';
 import { type Store, openStore } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
@@ -51,5 +51,14 @@ describe('manual time mode clock', () => {
 
   it('refuses to move time backwards', async () => {
     await expect(advanceSimTime(store, -1)).rejects.toThrow('seconds must be a number ≥ 0');
+  });
+
+  it('lets an admin command follow the mode the server recorded, or its own before any server ran', async () => {
+    await store.db.deleteFrom('settings').where('key', '=', 'clock.server_mode').execute();
+    expect(await resolveTimeMode(store, 'manual', true)).toBe('manual');
+    expect(await resolveTimeMode(store, 'scaled', false)).toBe('scaled');
+    expect(await resolveTimeMode(store, 'manual', true)).toBe('scaled');
+    expect(await resolveTimeMode(store, 'manual', false)).toBe('manual');
+    expect(await resolveTimeMode(store, 'scaled', true)).toBe('manual');
   });
 });

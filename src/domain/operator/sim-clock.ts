@@ -1,9 +1,36 @@
 import type { Store } from '../../store/db.js';
-import { addToIntSetting, getSetting, initSetting } from '../../store/repositories/settings-repo.js';
+import {
+  addToIntSetting,
+  getSetting,
+  initSetting,
+  setSetting,
+} from '../../store/repositories/settings-repo.js';
+import type { TimeMode } from '../../config.js';
 import type { Clock } from '../clock.js';
 
 /** Settings key of the simulated time (epoch milliseconds, decimal text). */
 export const SIM_TIME_KEY = 'clock.simulated_ms';
+/** Settings key of the time mode the last started server runs in. */
+export const SERVER_TIME_MODE_KEY = 'clock.server_mode';
+
+/**
+ * The time mode a process works in. A server uses its configured mode and records it; an
+ * admin command (`follow`) uses the mode the server recorded, so `edcps time advance` and
+ * `edcps instances settle` agree with the server whatever the command's own environment says.
+ * Before any server ran, the configured mode applies.
+ */
+export async function resolveTimeMode(
+  store: Store,
+  configured: TimeMode,
+  follow: boolean,
+): Promise<TimeMode> {
+  if (!follow) {
+    await setSetting(store.db, SERVER_TIME_MODE_KEY, configured);
+    return configured;
+  }
+  const recorded = await getSetting(store.db, SERVER_TIME_MODE_KEY);
+  return recorded === 'manual' || recorded === 'scaled' ? recorded : configured;
+}
 
 export interface SimClock extends Clock {
   sync(): Promise<void>;

@@ -28,3 +28,11 @@ export async function addToIntSetting(db: Executor, key: string, delta: number):
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+export async function setSetting(db: Executor, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -7,8 +7,10 @@ import {
   Kysely,
   PostgresAdapter,
   PostgresDialect,
+  type SqliteDatabase as KyselySqliteDatabase,
   SqliteDialect,
   SqliteDriver,
+  type SqliteStatement,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
@@ -42,6 +44,27 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. The same
+ * few hundred SQL texts recur, so compiled statements are kept (bounded, oldest dropped first).
+ * Safe because Kysely runs one query at a time on the connection.
+ */
+function withStatementCache(db: SqliteDatabase.Database, max = 1000): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare(text: string): SqliteStatement {
+      let stmt = cache.get(text);
+      if (stmt === undefined) {
+        stmt = db.prepare(text);
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
@@ -66,7 +89,9 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    });
   }
   return {
     db,

@@ -65,11 +65,27 @@ export interface ScenarioCatalog {
  * The built-in catalog cut down to one region and one device type with a small inventory and a
  * small public IP pool, so that a busy workload runs into the last devices and addresses.
  */
-export function writeScenarioCatalog(dir: string, devicesPerAz: number, publicPool: string): ScenarioCatalog {
+export function writeScenarioCatalog(
+  dir: string,
+  devicesPerAz: number,
+  publicPool: string,
+  /** Mbps the region can sell to elastic IPs and packages (default: the built-in catalog's). */
+  bandwidthCapacity?: number,
+): ScenarioCatalog {
   const base = JSON.parse(fs.readFileSync(path.join(ROOT, 'resources/catalog/catalog.json'), 'utf8'));
   const region = base.regions[0];
   const type = { ...region.deviceTypes.find((t: { soldOut: boolean }) => !t.soldOut), devicesPerAz };
-  const catalog = { ...base, regions: [{ ...region, publicIpPools: [publicPool], deviceTypes: [type] }] };
+  const catalog = {
+    ...base,
+    regions: [
+      {
+        ...region,
+        publicIpPools: [publicPool],
+        deviceTypes: [type],
+        ...(bandwidthCapacity !== undefined ? { bandwidthCapacity } : {}),
+      },
+    ],
+  };
   const file = path.join(dir, 'catalog.json');
   fs.writeFileSync(file, JSON.stringify(catalog, null, 2));
   const raid = (kind: string): string =>

@@ -98,6 +98,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (modeRaw !== 'scaled' && modeRaw !== 'manual') {
     throw new ConfigError(`EDCPS_TIME_MODE must be "scaled" or "manual", got "${modeRaw}"`);
   }
+  if (modeRaw === 'manual' && timeScale === 0) {
+    // Scale 0 makes every step due at once, so manual time would hold nothing back.
+    throw new ConfigError(
+      'EDCPS_TIME_MODE=manual needs EDCPS_TIME_SCALE above 0 (steps take simulated time)',
+    );
+  }
   const catalogPath = str(env, 'EDCPS_CATALOG');
   const masterKey = str(env, 'EDCPS_MASTER_KEY');
   if (masterKey !== undefined) parseMasterKey(masterKey, 'EDCPS_MASTER_KEY');

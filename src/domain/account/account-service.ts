@@ -111,7 +111,14 @@ export function createAccountService(deps: Deps) {
     async lookupKey(accessKeyId: string): Promise<{ accountId: string; secret: string } | undefined> {
       const k = await repo.getAccessKey(db, accessKeyId);
       if (!k || k.status !== 'active') return undefined;
-      return { accountId: k.account_id, secret: secrets.open(k.secret_sealed) };
+      try {
+        return { accountId: k.account_id, secret: secrets.open(k.secret_sealed) };
+      } catch {
+        // Sealed under another master key (processes sharing a database must share the key):
+        // the caller cannot be verified, which is a 401, not a server fault. Logged for the operator.
+        deps.log.error({ accessKeyId }, 'access key secret cannot be decrypted with this master key');
+        return undefined;
+      }
     },
 
     rememberNonce: (accessKeyId: string, nonce: string, expiresAt: number) =>

@@ -71,7 +71,16 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       createdCredentials = r.created;
       if (r.created) writeCredentialsFile(config.dataDir, r.created);
     }
-    return { config, store, services, catalog, log, timeMode, createdCredentials, close: () => store.close() };
+    return {
+      config,
+      store,
+      services,
+      catalog,
+      log,
+      timeMode,
+      createdCredentials,
+      close: () => store.close(),
+    };
   } catch (e) {
     await store.close();
     throw e;

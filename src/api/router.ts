@@ -88,7 +88,8 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-jdcloud-request-id', request.id);
     // Operator routes (metrics text, docs HTML and assets) keep the type they chose.
-    if (request.routeOptions.config.operation === undefined && reply.hasHeader('content-type')) return payload;
+    if (request.routeOptions.config.operation === undefined && reply.hasHeader('content-type'))
+      return payload;
     reply.header('content-type', 'application/json; charset=utf-8');
     return payload;
   });

@@ -134,14 +134,18 @@ export async function allocateInstanceIps(
     throw failedPrecondition(`subnet ${subnet.id} has only ${free} free addresses`);
   }
   const out: string[] = [];
+  // Everything below the address just taken is taken: the next search starts after it, so a
+  // batch costs one gap search instead of one per instance (still the lowest free addresses).
+  let from = usableFirst(pool);
   for (const id of instanceIds) {
-    const ip = await firstFreeIp(tx, subnet.vpcId, usableFirst(pool), usableLast(pool));
+    const ip = await firstFreeIp(tx, subnet.vpcId, from, usableLast(pool));
     if (ip === undefined) {
       recordAllocationFailure('private_ip');
       throw failedPrecondition(`subnet ${subnet.id} has only ${out.length} free addresses`);
     }
     await allocate(ip, id);
     out.push(formatIp(ip));
+    from = ip + 1;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS, type OperationDef } from '../../src/api/operations.js';
 import { signRequest } from '../../src/auth/sign.js';
 import { settle } from '../../src/provision/settle.js';
+import { DIALECT_UNDER_TEST } from '../helpers/databases.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
 import { type FuzzContext, type FuzzRequest, requestArb } from './support/arbitraries.js';
 import { type DbSnapshot, diffSnapshots, snapshotDb } from './support/db-snapshot.js';
@@ -47,6 +49,7 @@ describe('bad input fuzzing of every operation', () => {
   let ctx: FuzzContext;
   const logLines: string[] = [];
   let totalCases = 0;
+  const startedAt = Date.now();
   const outcomes = new Map<string, number>();
 
   beforeAll(async () => {
@@ -70,10 +73,26 @@ describe('bad input fuzzing of every operation', () => {
 
   afterAll(async () => {
     if (process.env.EDCPS_FUZZ_REPORT) {
-      const rows = [...outcomes.entries()].sort((a, b) => b[1] - a[1]);
-      console.log(
-        `fuzz: ${totalCases} cases, seed ${SEED}\n${rows.map(([k, n]) => `  ${n}\t${k}`).join('\n')}`,
-      );
+      // Totals by HTTP status, then the 25 commonest answers: written for docs/reliability.md.
+      const byStatus = new Map<string, number>();
+      for (const [k, n] of outcomes) {
+        const s = k.split(' ').slice(0, 2).join(' ');
+        byStatus.set(s, (byStatus.get(s) ?? 0) + n);
+      }
+      const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
+      const text = [
+        `fuzz: ${totalCases} cases over ${OPERATIONS.length} operations (${RUNS_PER_OPERATION} each), seed ${SEED}, ${DIALECT_UNDER_TEST}, ` +
+          `${Math.round((Date.now() - startedAt) / 1000)} s; every property held`,
+        'answers by status:',
+        ...sorted(byStatus).map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`),
+        'commonest answers:',
+        ...sorted(outcomes)
+          .slice(0, 25)
+          .map(([k, n]) => `  ${String(n).padStart(6)}  ${k}`),
+      ].join('\n');
+      console.log(text);
+      fs.mkdirSync('.bench-tmp', { recursive: true });
+      fs.writeFileSync(`.bench-tmp/fuzz-${DIALECT_UNDER_TEST}.txt`, `${text}\n`);
     }
     await h.close();
   });

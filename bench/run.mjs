@@ -7,7 +7,8 @@
 // BENCH_SECONDS (default 10) per measurement after BENCH_WARMUP (default 3) seconds of warm-up,
 // BENCH_CONNECTIONS (default 10), BENCH_PROFILE=1 to record a CPU profile of every server
 // process (in .bench-tmp/profiles) and print its top frames, BENCH_DOCS=1 to write the results
-// into docs/benchmarks.md (default: only on a full 100,000-instance run).
+// into docs/benchmarks.md (default: only on a full 100,000-instance run), BENCH_KEEP=1 to keep
+// the data directory afterwards.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,44 +136,66 @@ async function stopAndProfile(p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 3. The bench database: bench catalog with room for every instance, quotas raised.
-const dataDir = path.join(work, 'data');
-fs.mkdirSync(dataDir);
+// 3. Two bench databases on the bench catalog (room for every instance), quotas raised: `small`
+//    holds 1,000 instances, `large` INSTANCES. Both are measured in the same phase, alternately,
+//    so that a change in the machine's load shows on both sides of the latency comparison.
 const DEVICES_PER_AZ = Math.ceil((INSTANCES * 1.2) / 2);
 const cat = writeBenchCatalog(ROOT, work, DEVICES_PER_AZ);
-const port = await freePort();
-const env = (extra) => serverEnv(dataDir, port, { EDCPS_CATALOG: cat.file, ...extra });
-{
+
+async function benchDb(name) {
+  const dataDir = path.join(work, name);
+  fs.mkdirSync(dataDir);
+  const port = await freePort();
+  const env = (extra) => serverEnv(dataDir, port, { EDCPS_CATALOG: cat.file, ...extra });
   const t0 = performance.now();
   const runtime = await openRuntime(loadConfig(env({ EDCPS_LOG_LEVEL: 'warn' })));
   await runtime.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
   await runtime.close();
-  results.seeding.catalogSyncMs = Math.round(performance.now() - t0);
-}
-const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true, fileMustExist: true });
-const countWhere = (cond) => db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
-
-async function waitUntilStable(label) {
-  const t0 = performance.now();
-  for (;;) {
-    const left = countWhere(`status <> 'running'`);
-    if (left === 0) return performance.now() - t0;
-    if (performance.now() - t0 > 3_600_000)
-      throw new Error(`${label}: ${left} instances not running after an hour`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function specFor(subnetId, count, name) {
+  const syncMs = Math.round(performance.now() - t0);
+  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true, fileMustExist: true });
+  const countWhere = (cond) => db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
   return {
-    az: subnetId.az,
+    name,
+    env,
+    db,
+    syncMs,
+    countWhere,
+    subnets: [],
+    async waitUntilStable(label) {
+      const t = performance.now();
+      for (;;) {
+        const left = countWhere(`status <> 'running'`);
+        if (left === 0) return performance.now() - t;
+        if (performance.now() - t > 3_600_000)
+          throw new Error(`${label}: ${left} instances not running after an hour`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    /** Two /16 subnets (one per AZ, each in its own VPC): 2 × 65,531 private addresses. */
+    async createNetworks(call) {
+      for (const [i, az] of cat.azs.slice(0, 2).entries()) {
+        const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
+          body: { vpcSpec: { name: `bench-${i}`, cidr: `10.${i}.0.0/16`, description: '' } },
+        });
+        const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
+          body: { subnetSpec: { az, vpcId, cidr: `10.${i}.0.0/16`, name: `bench-${i}`, description: '' } },
+        });
+        this.subnets.push({ id: subnetId, az });
+      }
+    },
+  };
+}
+
+function specFor(subnet, count, name) {
+  return {
+    az: subnet.az,
     deviceType: cat.deviceType,
     imageType: 'standard',
     osTypeId: cat.osTypeId,
     sysRaidTypeId: cat.sysRaidTypeId,
     dataRaidTypeId: cat.dataRaidTypeId,
     networkType: 'vpc',
-    subnetId: subnetId.id,
+    subnetId: subnet.id,
     enableInternet: 'no',
     name,
     password: 'Bench#2024xQ',
@@ -195,68 +218,36 @@ async function createMany(call, subnet, n, name = 'seed') {
   return ms;
 }
 
-// Two /16 subnets (one per AZ): 2 × 65,531 private addresses.
-let subnets;
+const small = await benchDb('small');
+const large = await benchDb('large');
+results.seeding.catalogSyncMs = large.syncMs;
 
-/** describeInstances (first page) and describeInstance (1,000 random stored ids in turn). */
-async function describeMeasurements(server, label) {
-  const sign = signerFor(signRequest, creds, cat.regionId);
-  const ids = db
-    .prepare(`select id from instances order by random() limit 1000`)
-    .all()
-    .map((r) => r.id);
-  let i = 0;
-  results.edcps[`describeInstances@${label}`] = await load({
-    url: server.url,
-    method: 'GET',
-    path: `/v1/regions/${cat.regionId}/instances`,
-    sign,
-  });
-  results.edcps[`describeInstance@${label}`] = await load({
-    url: server.url,
-    method: 'GET',
-    nextPath: () => `/v1/regions/${cat.regionId}/instances/${ids[i++ % ids.length]}`,
-    sign,
-  });
-}
-
-{
-  const s1 = await startEdcps('seed-1k', env());
-  const call = apiClient(signRequest, s1.url, creds, cat.regionId);
-  subnets = [];
-  for (const [i, az] of cat.azs.slice(0, 2).entries()) {
-    const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
-      body: { vpcSpec: { name: `bench-${i}`, cidr: `10.${i}.0.0/16`, description: '' } },
-    });
-    const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
-      body: { subnetSpec: { az, vpcId, cidr: `10.${i}.0.0/16`, name: `bench-${i}`, description: '' } },
-    });
-    subnets.push({ id: subnetId, az });
-  }
-  await createMany(call, subnets[0], SMALL);
-  await waitUntilStable('seed 1k');
-  log(`${countWhere('1=1')} instances stored: describe measurements`);
-  await describeMeasurements(s1, '1k');
-  await stopAndProfile(s1);
+for (const d of [small, large]) {
+  const s = await startEdcps(`${d.name}-seed-1k`, d.env());
+  const call = apiClient(signRequest, s.url, creds, cat.regionId);
+  await d.createNetworks(call);
+  await createMany(call, d.subnets[0], SMALL);
+  await d.waitUntilStable(`${d.name}: seed 1k`);
+  await stopAndProfile(s);
 }
 
 // ---------------------------------------------------------------------------------------------
 // 4. Reconciler throughput at time scale 0: create a batch with the reconciler off, then start a
 //    process with it on and time creating → running for the whole batch.
 {
-  const off = await startEdcps('create-batch', env({ EDCPS_RECONCILER: 'false' }));
+  const off = await startEdcps('create-batch', large.env({ EDCPS_RECONCILER: 'false' }));
   const call = apiClient(signRequest, off.url, creds, cat.regionId);
-  const createMs = await createMany(call, subnets[0], RECONCILER_BATCH, 'reconciler-batch');
+  const createMs = await createMany(call, large.subnets[0], RECONCILER_BATCH, 'reconciler-batch');
   results.seeding.createBatch = { instances: RECONCILER_BATCH, ms: Math.round(createMs) };
   await off.stop();
-  const before = countWhere(`status = 'creating'`);
+  const before = large.countWhere(`status = 'creating'`);
   const since = performance.now();
   const spawnedAt = Date.now();
-  const on = await startEdcps('reconciler', env());
-  await waitUntilStable('reconciler batch');
+  const on = await startEdcps('reconciler', large.env());
+  await large.waitUntilStable('reconciler batch');
   const wallMs = performance.now() - since;
   // The engine's own record: first event to last `running` event of the batch.
-  const span = db
+  const span = large.db
     .prepare(
       `select min(e.at) as first, max(e.at) as last from instance_events e
        join instances i on i.id = e.instance_id where i.name = 'reconciler-batch' and e.at >= ?`,
@@ -270,47 +261,92 @@ async function describeMeasurements(server, label) {
     perSecondWall: before / (wallMs / 1000),
   };
   log(`reconciler: ${before} instances in ${span.last - span.first} ms`);
-  results.memory.reconcilerPeakMiB = on.memory().peakMiB;
 
   // 5. The rest of the seed, through the same real paths (reconciler on).
   const call2 = apiClient(signRequest, on.url, creds, cat.regionId);
-  const rest = INSTANCES - countWhere('1=1');
+  const rest = INSTANCES - large.countWhere('1=1');
   // AZ a (subnet 0) already holds SMALL + RECONCILER_BATCH; fill it to half the seed, then AZ b.
   const first = Math.max(0, Math.min(rest, Math.floor(INSTANCES / 2) - SMALL - RECONCILER_BATCH));
   const t0 = performance.now();
-  await createMany(call2, subnets[0], first);
-  await createMany(call2, subnets[1], rest - first);
-  await waitUntilStable('seed rest');
+  await createMany(call2, large.subnets[0], first);
+  await createMany(call2, large.subnets[1], rest - first);
+  await large.waitUntilStable('seed rest');
   results.seeding.rest = { instances: rest, ms: Math.round(performance.now() - t0) };
   results.memory.seedingPeakMiB = on.memory().peakMiB;
   await stopAndProfile(on);
 }
 
 // ---------------------------------------------------------------------------------------------
-// 6. With INSTANCES stored: restart (start-up), describe*, createInstances, memory.
+// 6. Start-up with INSTANCES stored (median of 3 restarts; the last one stays up), then the
+//    describe measurements alternating between the small and the large database, then
+//    createInstances and the memory of the large one.
 {
-  const s = await startEdcps('full', env());
-  results.startup.storedMs = s.startupMs;
-  results.startup.stored = countWhere('1=1');
-  await describeMeasurements(s, 'full');
+  const restarts = [];
+  let L;
+  for (let i = 0; i < 3; i++) {
+    if (L) await L.stop();
+    L = await startEdcps(`full-${i}`, large.env());
+    restarts.push(L.startupMs);
+  }
+  results.startup.storedMs = median(restarts);
+  results.startup.storedAllMs = restarts.map(Math.round);
+  results.startup.stored = large.countWhere('1=1');
+  const S = await startEdcps('small', small.env());
   const sign = signerFor(signRequest, creds, cat.regionId);
+  const idsOf = (d) =>
+    d.db
+      .prepare(`select id from instances order by random() limit 1000`)
+      .all()
+      .map((r) => r.id);
+  const rounds = { list1k: [], listFull: [], one1k: [], oneFull: [] };
+  for (let r = 0; r < 3; r++) {
+    for (const [key, server, d] of [
+      ['1k', S, small],
+      ['Full', L, large],
+    ]) {
+      const ids = idsOf(d);
+      let i = 0;
+      rounds[`list${key}`].push(
+        await load({ url: server.url, method: 'GET', path: `/v1/regions/${cat.regionId}/instances`, sign }),
+      );
+      rounds[`one${key}`].push(
+        await load({
+          url: server.url,
+          method: 'GET',
+          nextPath: () => `/v1/regions/${cat.regionId}/instances/${ids[i++ % ids.length]}`,
+          sign,
+        }),
+      );
+    }
+  }
+  const medianOf = (ms) =>
+    Object.fromEntries(Object.keys(ms[0]).map((k) => [k, median(ms.map((m) => m[k]))]));
+  results.edcps['describeInstances@1k'] = medianOf(rounds.list1k);
+  results.edcps['describeInstances@full'] = medianOf(rounds.listFull);
+  results.edcps['describeInstance@1k'] = medianOf(rounds.one1k);
+  results.edcps['describeInstance@full'] = medianOf(rounds.oneFull);
+  results.rounds = rounds;
+  await stopAndProfile(S);
   results.edcps.createInstances = await load({
-    url: s.url,
+    url: L.url,
     method: 'PUT',
     path: `/v1/regions/${cat.regionId}/instances`,
     body: () =>
       JSON.stringify({
         clientToken: crypto.randomUUID(),
-        instanceSpec: specFor(subnets[1], 1, 'bench-create'),
+        instanceSpec: specFor(large.subnets[1], 1, 'bench-create'),
       }),
     sign,
   });
-  results.memory.fullPeakMiB = s.memory().peakMiB;
-  results.memory.fullCurrentMiB = s.memory().currentMiB;
-  await stopAndProfile(s);
+  results.memory.fullPeakMiB = L.memory().peakMiB;
+  results.memory.fullCurrentMiB = L.memory().currentMiB;
+  await stopAndProfile(L);
 }
-db.close();
-fs.rmSync(work, { recursive: true, force: true });
+small.db.close();
+large.db.close();
+// BENCH_KEEP=1 keeps the data (e.g. to profile a start-up with everything stored).
+if (process.env.BENCH_KEEP === '1') log(`kept ${work} (catalog ${cat.file})`);
+else fs.rmSync(work, { recursive: true, force: true });
 
 const table = renderTable(results);
 process.stdout.write(`${table}\n`);

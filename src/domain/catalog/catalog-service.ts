@@ -11,6 +11,7 @@ export interface RegionModel {
 
 export function createCatalogService(deps: Deps) {
   const db = deps.store.db;
+  let regionCache: { at: number; ids: ReadonlySet<string> } | undefined;
 
   async function requireDeviceType(regionId: string, deviceType: string | undefined, field = 'deviceType') {
     if (deviceType === undefined || deviceType === '') throw invalidArgument(field, 'is required');
@@ -22,8 +23,16 @@ export function createCatalogService(deps: Deps) {
   return {
     requireDeviceType,
 
+    /**
+     * Asked on every request with a region in its path, so the region list is kept for at most
+     * a second (regions change only when a process syncs a new catalog file at start).
+     */
     async regionExists(regionId: string): Promise<boolean> {
-      return (await repo.getRegion(db, regionId)) !== undefined;
+      const now = Date.now();
+      if (regionCache === undefined || now - regionCache.at > 1000) {
+        regionCache = { at: now, ids: new Set((await repo.listRegions(db)).map((r) => r.id)) };
+      }
+      return regionCache.ids.has(regionId);
     },
 
     async describeRegions(): Promise<{ regions: RegionModel[] }> {

@@ -86,4 +86,32 @@ describe('fuzzer findings', () => {
     expect(res.body.error).toEqual(nulRejected('vpcSpec.name'));
     expect(await h.runtime.store.db.selectFrom('vpcs').select('id').execute()).toEqual([]);
   });
+
+  // The same filter name twice is AND-ed (reference §c); with no common value nothing matches.
+  // That left an empty `IN ()` list, a syntax error on PostgreSQL (500) in three repositories.
+  for (const [op, path, filter, key] of [
+    ['describeKeypairs', 'keypairs', 'keypairId', 'keypairs'],
+    ['describeBandwidthPackages', 'bandwidthPackages', 'bandwidthPackageId', 'bandwidthPackages'],
+    ['describeElasticIps', 'elasticIps', 'elasticIpId', 'elasticIps'],
+    ['describeElasticIps', 'elasticIps', 'elasticIp', 'elasticIps'],
+    ['describeElasticIps', 'elasticIps', 'bandwidthPackageId', 'elasticIps'],
+    ['describeVpcs', 'vpcs', 'vpcId', 'vpcs'],
+    ['describeSubnets', 'subnets', 'subnetId', 'subnets'],
+    ['describeAliasIps', 'aliasIps', 'aliasIpId', 'aliasIps'],
+    ['describeInstances', 'instances', 'instanceId', 'instances'],
+  ] as const) {
+    it(`answers ${op} filtered twice on ${filter} with no common value with an empty page`, async () => {
+      const res = await h.call('GET', `/regions/cn-east-tz1/${path}`, {
+        query: {
+          'filters.0.name': filter,
+          'filters.0.values.1': 'a',
+          'filters.1.name': filter,
+          'filters.1.values.1': 'b',
+        },
+      });
+      expect(res.statusCode, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.result?.[key]).toEqual([]);
+      expect(res.body.result?.totalCount).toBe(0);
+    });
+  }
 });

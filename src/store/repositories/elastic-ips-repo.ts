@@ -90,9 +90,12 @@ export function listElasticIps(
     .selectAll()
     .where('account_id', '=', q.accountId)
     .where('region_id', '=', q.regionId)
-    .$if(q.ids !== undefined, (s) => s.where('id', 'in', [...q.ids!]))
-    .$if(q.ips !== undefined, (s) => s.where('ip', 'in', [...q.ips!]))
-    .$if(q.packageIds !== undefined, (s) => s.where('bandwidth_package_id', 'in', [...q.packageIds!]))
+    // Two filters on one name with no common value leave none; `IN ()` is a syntax error on PostgreSQL.
+    .$if(q.ids !== undefined, (s) => s.where('id', 'in', q.ids!.length > 0 ? [...q.ids!] : ['']))
+    .$if(q.ips !== undefined, (s) => s.where('ip', 'in', q.ips!.length > 0 ? [...q.ips!] : ['']))
+    .$if(q.packageIds !== undefined, (s) =>
+      s.where('bandwidth_package_id', 'in', q.packageIds!.length > 0 ? [...q.packageIds!] : ['']),
+    )
     .$if(q.associated === true, (s) => s.where('instance_id', 'is not', null))
     .$if(q.associated === false, (s) => s.where('instance_id', 'is', null))
     .$if(q.inPackage === true, (s) => s.where('bandwidth_package_id', 'is not', null))

@@ -68,7 +68,8 @@ export function listKeypairs(
     .selectAll()
     .where('account_id', '=', q.accountId)
     .where('region_id', '=', q.regionId)
-    .$if(q.ids !== undefined, (s) => s.where('id', 'in', [...q.ids!]))
+    // Two filters on one name with no common value leave none; `IN ()` is a syntax error on PostgreSQL.
+    .$if(q.ids !== undefined, (s) => s.where('id', 'in', q.ids!.length > 0 ? [...q.ids!] : ['']))
     .$if(q.name !== undefined, (s) => s.where(likeSubstring('name', q.name!)))
     .orderBy('created_at')
     .orderBy('id');

@@ -61,8 +61,10 @@ for (const c of crash) {
         `settled ${c.settleMs} ms after the last restart`,
       c.reports,
     ),
-    '  answers:',
-    ...Object.entries(c.outcomes).map(([k, n]) => `    ${String(n).padStart(5)}  ${k}`),
+    `  answers (the ${Math.min(20, Object.keys(c.outcomes).length)} commonest of ${Object.keys(c.outcomes).length} kinds; all in .bench-tmp/reliability-results.json):`,
+    ...Object.entries(c.outcomes)
+      .slice(0, 20)
+      .map(([k, n]) => `    ${String(n).padStart(5)}  ${k}`),
   );
 }
 if (scaleOut) {

@@ -60,7 +60,9 @@ export async function runScaleOut(o: {
     }
     const tenants = await createNetworks(nodes[0].url, cat, tenants0);
     const live = () => nodes.filter((n) => n.alive()).map((n) => n.url);
-    const work = new Workload(cat, tenants, live, o.seed);
+    // The batch has its own recorder, so the background traffic never acts on its instances.
+    const batch = new Workload(cat, tenants, live, o.seed);
+    const work = new Workload(cat, tenants, live, o.seed + 1);
 
     // The batch to provision, spread round robin over the nodes.
     const per = 5;
@@ -87,7 +89,7 @@ export async function runScaleOut(o: {
             charge: { chargeMode: 'postpaid_by_duration' },
           },
         };
-        return work.send(
+        return batch.send(
           t,
           {
             tenant: t.name,
@@ -101,11 +103,13 @@ export async function runScaleOut(o: {
         );
       }),
     );
-    const failed = work.sent.filter((s) => s.answer.status !== 200);
+    const failed = batch.sent.filter((s) => s.answer.status !== 200);
     if (failed.length > 0) throw new Error(`batch creation failed: ${JSON.stringify(failed[0].answer)}`);
 
     // Background traffic over every live node while the batch provisions.
     work.start(6);
+    // Let traffic reach every node and provisioning get under way before picking the victim.
+    await sleep(2000);
     const victim = nodes[o.nodes - 1];
     const leasedBy = async (pid: number) =>
       (
@@ -117,10 +121,12 @@ export async function runScaleOut(o: {
       ).rows.map((r) => r.id);
     let victimIds: string[] = [];
     const waitStart = Date.now();
-    while (victimIds.length === 0) {
-      if (Date.now() - waitStart > 60_000) throw new Error('the victim never held a lease');
-      await sleep(50);
+    // Kill it while it holds a good share of the work (5 leases or more), or after 30 s holding any.
+    for (;;) {
       victimIds = await leasedBy(victim.pid);
+      if (victimIds.length >= 5 || (victimIds.length > 0 && Date.now() - waitStart > 30_000)) break;
+      if (Date.now() - waitStart > 60_000) throw new Error('the victim never held a lease');
+      await sleep(20);
     }
     const killAt = Date.now();
     victim.kill('SIGKILL');
@@ -176,10 +182,11 @@ export async function runScaleOut(o: {
     });
     reports.push(await checkEventLogs(store.db, plans));
     reports.push(...(await checkInvariants(store.db, cat)));
-    reports.push(await checkReflected(store.db, work.sent));
-    reports.push(checkAnswers(work.sent));
+    const everything = [...batch.sent, ...work.sent];
+    reports.push(await checkReflected(store.db, everything));
+    reports.push(checkAnswers(everything));
     const answersPerNode: Record<string, number> = {};
-    for (const s of work.sent.filter((x) => x.answer.status === 200)) {
+    for (const s of everything.filter((x) => x.answer.status === 200)) {
       const name = nodes.find((n) => n.url === s.node)?.name ?? s.node;
       answersPerNode[name] = (answersPerNode[name] ?? 0) + 1;
     }

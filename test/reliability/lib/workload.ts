@@ -222,6 +222,13 @@ export class Workload {
       for (const id of (result.elasticIpIds as string[]) ?? []) if (!list.includes(id)) list.push(id);
       this.eips.set(s.tenant, list);
     }
+    if (s.op === 'deleteInstance' && s.instanceId) {
+      // Going away: later actions on it would only measure 404s.
+      this.instances.set(
+        s.tenant,
+        (this.instances.get(s.tenant) ?? []).filter((x) => x !== s.instanceId),
+      );
+    }
     if (s.op === 'deleteelasticIp' && s.elasticIpId) {
       this.eips.set(
         s.tenant,

@@ -96,6 +96,9 @@ export function stringToSign(
 
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
 
+/** Derived keys change once a day per key and scope: four HMACs saved on every other request. */
+const derivedKeys = new Map<string, Buffer>();
+
 export function signingKey(
   algorithm: Algorithm,
   secret: string,
@@ -103,11 +106,17 @@ export function signingKey(
   region: string,
   service: string,
 ): Buffer {
+  const id = `${algorithm}\n${secret}\n${date}\n${region}\n${service}`;
+  const known = derivedKeys.get(id);
+  if (known !== undefined) return known;
   const { prefix, terminator } = ALGORITHMS[algorithm];
   const kDate = hmac(prefix + secret, date);
   const kRegion = hmac(kDate, region);
   const kService = hmac(kRegion, service);
-  return hmac(kService, terminator);
+  const key = hmac(kService, terminator);
+  if (derivedKeys.size >= 1000) derivedKeys.delete(derivedKeys.keys().next().value as string);
+  derivedKeys.set(id, key);
+  return key;
 }
 
 export function computeSignature(key: Buffer, toSign: string): string {

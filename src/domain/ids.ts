@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** One prefix table for every resource id (DESIGN §3): prefix + 28 lowercase alphanumerics. */
 export const ID_PREFIXES = {
@@ -21,13 +21,25 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+// Cryptographic random bytes drawn from a pool refilled 4 KiB at a time: one getrandom call per
+// about a hundred ids instead of one per id (every request gets an id).
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++];
+}
+
 /** 28 characters from a 36-symbol alphabet; rejection sampling keeps the distribution uniform. */
 export function randomSuffix(length = 28): string {
   let out = '';
   while (out.length < length) {
-    for (const b of randomBytes(length * 2)) {
-      if (b < 252 && out.length < length) out += ALPHABET[b % 36];
-    }
+    const b = randomByte();
+    if (b < 252) out += ALPHABET[b % 36];
   }
   return out;
 }

@@ -70,12 +70,27 @@ export interface Store {
   readonly dialect: Dialect;
   /** Runs `fn` in one transaction; rolls back on throw. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A number that changes whenever another connection (another process: the admin CLI) has
+   * committed since the last call — SQLite's `data_version`, read without a query round trip.
+   * Undefined on PostgreSQL, which cannot tell cheaply: caches there expire by time instead.
+   */
+  externalChanges(): number | undefined;
+  /**
+   * SQLite: the counter moved by every write to the tables a wire Instance is read from
+   * (migration 0002); while it is unchanged, an instance read made at that value is still exact.
+   * Undefined on PostgreSQL, before migration, and while this connection is inside a transaction
+   * (its uncommitted writes may yet roll back): then nothing read may be reused.
+   */
+  readGeneration(): number | undefined;
   close(): Promise<void>;
 }
 
 export function openStore(databaseUrl: string, opts: { poolSize?: number } = {}): Store {
   const dialect = dialectOf(databaseUrl);
   let db: Db;
+  let externalChanges = (): number | undefined => undefined;
+  let readGeneration = (): number | undefined => undefined;
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the pool replaces it.
@@ -89,6 +104,27 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
+    // Read once per event-loop turn: every statement outside a transaction takes and drops the
+    // WAL read lock (system calls), and under load one turn serves many requests.
+    const dataVersion = sqlite.prepare('pragma data_version').pluck();
+    let seen: number | undefined;
+    externalChanges = () => {
+      if (seen === undefined) {
+        seen = dataVersion.get() as number;
+        setImmediate(() => (seen = undefined));
+      }
+      return seen;
+    };
+    let generation: SqliteDatabase.Statement | undefined;
+    readGeneration = () => {
+      if (sqlite.inTransaction) return undefined;
+      try {
+        generation ??= sqlite.prepare('select n from read_generation where id = 1').pluck();
+      } catch {
+        return undefined; // not migrated yet
+      }
+      return generation.get() as number | undefined;
+    };
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     });
@@ -97,6 +133,8 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     db,
     dialect,
     transaction: (fn) => db.transaction().execute(fn),
+    externalChanges: () => externalChanges(),
+    readGeneration: () => readGeneration(),
     close: () => db.destroy(),
   };
 }

@@ -1,11 +1,15 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import type { Store } from './db.js';
 import { initial } from './migrations/0001-initial.js';
+import { readGeneration } from './migrations/0002-read-generation.js';
+import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
 
 function provider(store: Store): MigrationProvider {
   return {
     getMigrations: async (): Promise<Record<string, Migration>> => ({
       '0001-initial': initial(store.dialect),
+      '0002-read-generation': readGeneration(store.dialect),
+      '0003-ip-pool-hints': ipPoolHints(store.dialect),
     }),
   };
 }

@@ -161,6 +161,13 @@ export interface SecondaryCidrsTable {
   created_at: number;
 }
 
+/** SQLite only (migration 0003): every address of [pool_first, low) in the VPC is allocated. */
+export interface IpPoolHintsTable {
+  vpc_id: string;
+  pool_first: number;
+  low: number;
+}
+
 /** Every private address or range handed out inside a VPC; (vpc_id, first_ip) is unique. */
 export interface IpAllocationsTable {
   id: Generated<number>;
@@ -363,6 +370,7 @@ export interface Database {
   subnets: SubnetsTable;
   secondary_cidrs: SecondaryCidrsTable;
   ip_allocations: IpAllocationsTable;
+  ip_pool_hints: IpPoolHintsTable;
   alias_ips: AliasIpsTable;
   keypairs: KeypairsTable;
   elastic_ips: ElasticIpsTable;

@@ -14,9 +14,10 @@ import { steppingClock } from './network-fixtures.js';
 describe('instance network (createInstances building blocks)', () => {
   let h: TestHarness;
   let caller: Caller;
+  let acc: Awaited<ReturnType<TestHarness['newAccount']>>;
   beforeAll(async () => {
     h = await createHarness({ clock: steppingClock() });
-    const acc = await h.newAccount();
+    acc = await h.newAccount();
     caller = { accountId: acc.accountId, regionId: REGION, requestId: 'test' };
   });
   afterAll(() => h.close());
@@ -68,5 +69,40 @@ describe('instance network (createInstances building blocks)', () => {
     expect(isApiError(err) && err.message).toBe(
       'invalid parameter instanceSpec.privateIp: 10.0.0.3 is already in use',
     );
+  });
+
+  it('keeps taking the lowest free address when the search starts from the pool hint', async () => {
+    const vpc = await h.call('PUT', `/regions/${REGION}/vpcs`, {
+      body: { vpcSpec: { name: 'hinted', cidr: '10.9.0.0/16', description: '' } },
+      as: acc,
+    });
+    const vpcId = (vpc.body.result as { vpcId: string }).vpcId;
+    const sub = await h.call('PUT', `/regions/${REGION}/subnets`, {
+      body: { subnetSpec: { az: AZ, vpcId, cidr: '10.9.0.0/28', name: 'hinted', description: '' } },
+      as: acc,
+    });
+    const subnetId = (sub.body.result as { subnetId: string }).subnetId;
+    const s = (await tx((t) =>
+      resolveInstanceSubnet(deps(), t, caller, AZ, subnetId, 'instanceSpec.subnetId'),
+    )) as Awaited<ReturnType<typeof resolveInstanceSubnet>>;
+    const take = (ids: string[]) =>
+      tx((t) => allocateInstanceIps(deps(), t, s, ids, undefined, 'instanceSpec.privateIp'));
+    // A /28 has 13 usable addresses: .2 to .14 (network, gateway and broadcast reserved).
+    expect(await take(['h1', 'h2', 'h3', 'h4', 'h5'])).toEqual([
+      '10.9.0.2',
+      '10.9.0.3',
+      '10.9.0.4',
+      '10.9.0.5',
+      '10.9.0.6',
+    ]);
+    expect(await take(['h6'])).toEqual(['10.9.0.7']);
+    // Releases below the hint lower it: the lowest free address is found again.
+    await tx((t) => releaseInstanceNetwork(t, 'h3'));
+    await tx((t) => releaseInstanceNetwork(t, 'h5'));
+    expect(await take(['h7', 'h8', 'h9'])).toEqual(['10.9.0.4', '10.9.0.6', '10.9.0.8']);
+    // A batch larger than what is left fails whole, naming exactly what is free, and takes nothing.
+    const err = await take(['x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7']).catch((e: unknown) => e);
+    expect(isApiError(err) && err.message).toBe(`subnet ${subnetId} has only 6 free addresses`);
+    expect(await take(['h10'])).toEqual(['10.9.0.9']);
   });
 });

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as repo from '../../store/repositories/accounts-repo.js';
 import type { Executor } from '../../store/db.js';
 import type { Deps } from '../deps.js';
+import { sharedCache } from '../fresh-cache.js';
 import { newId } from '../ids.js';
+import { nonceLedger } from './nonce-ledger.js';
 
 /** JD's documented defaults per account and region (DESIGN §3). */
 export const DEFAULT_QUOTA = { instances: 20, elasticIps: 10, keypairs: 20 } as const;
@@ -27,6 +29,9 @@ export class AccountError extends Error {}
 export function createAccountService(deps: Deps) {
   const { store, secrets, clock } = deps;
   const db = store.db;
+  /** Opened secrets of active keys (undefined: unknown, revoked or unreadable), by access key id. */
+  const keys = sharedCache<string, { accountId: string; secret: string } | undefined>(store, 'access-keys');
+  const nonces = nonceLedger(store);
 
   async function addKey(accountId: string, accessKeyId = newAccessKeyId(), secret = newSecret()) {
     await repo.upsertAccessKey(db, {
@@ -36,6 +41,7 @@ export function createAccountService(deps: Deps) {
       status: 'active',
       created_at: clock.now(),
     });
+    keys.clear();
     return { accountId, accessKeyId, secretAccessKey: secret };
   }
 
@@ -103,26 +109,29 @@ export function createAccountService(deps: Deps) {
     },
 
     async revokeKey(accessKeyId: string): Promise<void> {
-      if (!(await repo.revokeAccessKey(db, accessKeyId)))
-        throw new AccountError(`no access key "${accessKeyId}"`);
+      const revoked = await repo.revokeAccessKey(db, accessKeyId);
+      keys.clear();
+      if (!revoked) throw new AccountError(`no access key "${accessKeyId}"`);
     },
 
     /** The secret of an active key, for signature verification; undefined if unknown or revoked. */
-    async lookupKey(accessKeyId: string): Promise<{ accountId: string; secret: string } | undefined> {
-      const k = await repo.getAccessKey(db, accessKeyId);
-      if (!k || k.status !== 'active') return undefined;
-      try {
-        return { accountId: k.account_id, secret: secrets.open(k.secret_sealed) };
-      } catch {
-        // Sealed under another master key (processes sharing a database must share the key):
-        // the caller cannot be verified, which is a 401, not a server fault. Logged for the operator.
-        deps.log.error({ accessKeyId }, 'access key secret cannot be decrypted with this master key');
-        return undefined;
-      }
-    },
+    lookupKey: (accessKeyId: string): Promise<{ accountId: string; secret: string } | undefined> =>
+      keys.get(accessKeyId, async () => {
+        const k = await repo.getAccessKey(db, accessKeyId);
+        if (!k || k.status !== 'active') return undefined;
+        try {
+          return { accountId: k.account_id, secret: secrets.open(k.secret_sealed) };
+        } catch {
+          // Sealed under another master key (processes sharing a database must share the key):
+          // the caller cannot be verified, which is a 401, not a server fault. Logged for the operator.
+          deps.log.error({ accessKeyId }, 'access key secret cannot be decrypted with this master key');
+          return undefined;
+        }
+      }),
 
+    /** Records a nonce durably before the request proceeds; false when it was already used. */
     rememberNonce: (accessKeyId: string, nonce: string, expiresAt: number) =>
-      repo.rememberNonce(db, accessKeyId, nonce, expiresAt),
+      nonces.remember(accessKeyId, nonce, expiresAt),
 
     purgeNonces: (now: number) => repo.purgeNonces(db, now),
 

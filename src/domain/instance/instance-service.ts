@@ -10,6 +10,7 @@ import { createAccountService } from '../account/account-service.js';
 import type { Caller, Deps } from '../deps.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
+import { type Timed, sharedReadCache } from '../read-cache.js';
 import { createInstancesInTx } from './create-instances.js';
 import { type InstanceModel, toInstanceModel } from './instance-model.js';
 import { STATUS_LIST } from './states.js';
@@ -43,14 +44,32 @@ export interface DescribeInstancesInput {
   networkType?: string;
 }
 
+/** The first charge expiry after `now` among the rows: when their wire form changes by itself. */
+function validUntil(rows: readonly { charge_expire: number | null }[], now: number): number {
+  let t = Infinity;
+  for (const r of rows)
+    if (r.charge_expire !== null && r.charge_expire > now && r.charge_expire < t) t = r.charge_expire;
+  return t;
+}
+
+export interface DescribeInstancesResult {
+  instances: InstanceModel[];
+  pageNumber: number;
+  pageSize: number;
+  totalCount: number;
+}
+
 export function createInstanceService(deps: Deps) {
   const { store, clock } = deps;
   const accounts = createAccountService(deps);
+  // Polling describeInstance(s) is what clients do most; answered from memory until a write.
+  const oneCache = sharedReadCache<{ instance: InstanceModel }>(store, 'describeInstance');
+  const pageCache = sharedReadCache<DescribeInstancesResult>(store, 'describeInstances');
 
-  async function view(caller: Caller, instanceId: string) {
+  async function describeOne(caller: Caller, instanceId: string, now: number) {
     const v = await getInstanceView(store.db, caller, instanceId);
     if (!v) throw notFound('instance', instanceId);
-    return v;
+    return { value: { instance: toInstanceModel(v, now) }, validUntil: validUntil([v], now) };
   }
 
   return {
@@ -69,7 +88,10 @@ export function createInstanceService(deps: Deps) {
     },
 
     async describeInstance(caller: Caller, instanceId: string): Promise<{ instance: InstanceModel }> {
-      return { instance: toInstanceModel(await view(caller, instanceId), clock.now()) };
+      const now = clock.now();
+      return oneCache.get(`${caller.accountId}\n${caller.regionId}\n${instanceId}`, now, () =>
+        describeOne(caller, instanceId, now),
+      );
     },
 
     /**
@@ -98,14 +120,20 @@ export function createInstanceService(deps: Deps) {
         networkType: input.networkType,
       };
       for (const k of Object.keys(q) as (keyof InstanceListQuery)[]) if (q[k] === undefined) delete q[k];
-      const { rows, totalCount } = await listInstanceViews(store.db, caller, q, input.page);
       const now = clock.now();
-      return {
-        instances: rows.map((r) => toInstanceModel(r, now)),
-        pageNumber: input.page.pageNumber,
-        pageSize: input.page.pageSize,
-        totalCount,
-      };
+      const key = JSON.stringify([caller.accountId, caller.regionId, q, input.page]);
+      return pageCache.get(key, now, async (): Promise<Timed<DescribeInstancesResult>> => {
+        const { rows, totalCount } = await listInstanceViews(store.db, caller, q, input.page);
+        return {
+          value: {
+            instances: rows.map((r) => toInstanceModel(r, now)),
+            pageNumber: input.page.pageNumber,
+            pageSize: input.page.pageSize,
+            totalCount,
+          },
+          validUntil: validUntil(rows, now),
+        };
+      });
     },
 
     async describeInstanceName(caller: Caller, instanceId: string): Promise<{ name: string }> {

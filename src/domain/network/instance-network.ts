@@ -8,6 +8,8 @@ import { listAzs } from '../../store/repositories/catalog-repo.js';
 import {
   allocatedInRange,
   firstFreeIp,
+  raiseSearchStart,
+  searchStart,
   insertAllocation,
   isRangeFree,
   lockVpc,
@@ -129,24 +131,25 @@ export async function allocateInstanceIps(
     return [requestedIp];
   }
 
-  const free = usableCount(pool) - (await allocatedInRange(tx, subnet.vpcId, pool.base, lastIp(pool)));
-  if (free < instanceIds.length) {
-    throw failedPrecondition(`subnet ${subnet.id} has only ${free} free addresses`);
-  }
   const out: string[] = [];
-  // Everything below the address just taken is taken: the next search starts after it, so a
-  // batch costs one gap search instead of one per instance (still the lowest free addresses).
-  let from = usableFirst(pool);
+  // Everything below the search start is taken (a pool's hint), and everything below the address
+  // just taken too: a batch costs one gap search, not one per instance, and each search starts
+  // near the free space instead of at the bottom of a densely used pool.
+  const poolFirst = usableFirst(pool);
+  let from = await searchStart(tx, subnet.vpcId, poolFirst);
   for (const id of instanceIds) {
     const ip = await firstFreeIp(tx, subnet.vpcId, from, usableLast(pool));
     if (ip === undefined) {
+      // All or nothing: the caller's transaction rolls back what this batch took so far.
       recordAllocationFailure('private_ip');
-      throw failedPrecondition(`subnet ${subnet.id} has only ${out.length} free addresses`);
+      const free = usableCount(pool) - (await allocatedInRange(tx, subnet.vpcId, pool.base, lastIp(pool)));
+      throw failedPrecondition(`subnet ${subnet.id} has only ${free + out.length} free addresses`);
     }
     await allocate(ip, id);
     out.push(formatIp(ip));
     from = ip + 1;
   }
+  await raiseSearchStart(tx, subnet.vpcId, poolFirst, from);
   return out;
 }
 

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { type ErrorStatus, STATUS_CODES } from '../errors.js';
 import { newId } from '../ids.js';
 import { allStepNames } from '../instance/states.js';
+import { operationFaultCache } from './faults.js';
 import { OperatorError, known } from './operator-error.js';
 
 export interface FaultInput {
@@ -131,6 +132,7 @@ export function createFaultAdmin(deps: Deps) {
       created_at: Date.now(),
     };
     await repo.insertFault(db, row);
+    operationFaultCache(deps).clear();
     return faultView(row);
   }
 
@@ -186,6 +188,7 @@ export function createFaultAdmin(deps: Deps) {
     /** Removes one fault, or every fault when no id is given; returns how many went. */
     async clearFaults(faultId?: string): Promise<number> {
       const n = await repo.deleteFaults(db, faultId);
+      operationFaultCache(deps).clear();
       if (faultId !== undefined && n === 0) throw new OperatorError(`no fault "${faultId}"`);
       return n;
     },

@@ -2,6 +2,14 @@ import * as repo from '../../store/repositories/faults-repo.js';
 import type { FaultRow } from '../../store/repositories/faults-repo.js';
 import type { Deps } from '../deps.js';
 import { type ApiError, type ErrorStatus, injected } from '../errors.js';
+import { sharedCache } from '../fresh-cache.js';
+
+/**
+ * Live operation faults by operation, asked on every API call: usually none, so the answer is
+ * kept (see FreshCache for how an added fault reaches the server). Admin writes clear it.
+ */
+export const operationFaultCache = (deps: Pick<Deps, 'store'>) =>
+  sharedCache<string, readonly FaultRow[]>(deps.store, 'operation-faults');
 
 /** Random source for probabilistic faults; tests may pass a fixed one. */
 export type Roll = () => number;
@@ -60,8 +68,15 @@ export async function checkOperationFault(
   operation: string,
   roll: Roll = Math.random,
 ): Promise<OperationFaultEffect | undefined> {
+  const cache = operationFaultCache(deps);
+  const cached = await cache.get(operation, (op) => repo.liveOperationFaults(deps.store.db, op));
+  if (cached.length === 0) return undefined;
+  // Firing changes counts: from here on, read the faults as they are now.
   const candidates = await repo.liveOperationFaults(deps.store.db, operation);
-  if (candidates.length === 0) return undefined;
+  if (candidates.length === 0) {
+    cache.clear();
+    return undefined;
+  }
   const f = await fireFirst(deps, candidates, roll);
   if (!f) return undefined;
   return {

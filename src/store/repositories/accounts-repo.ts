@@ -1,5 +1,4 @@
 import type { Executor } from '../db.js';
-import { isUniqueViolation } from '../sql-errors.js';
 import type { AccessKeysTable, AccountsTable, QuotasTable } from '../tables.js';
 
 export type AccountRow = AccountsTable;
@@ -52,23 +51,28 @@ export async function revokeAccessKey(db: Executor, accessKeyId: string): Promis
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Records a nonce; false if (key, nonce) was already seen and has not expired (a replay). */
-export async function rememberNonce(
-  db: Executor,
-  accessKeyId: string,
-  nonce: string,
-  expiresAt: number,
-): Promise<boolean> {
-  try {
-    await db
+export interface NonceRow {
+  access_key_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
+/**
+ * Records nonces in one statement; returns the rows actually inserted as `key + "\n" + nonce`.
+ * A (key, nonce) already stored is left alone and not returned: that request is a replay.
+ */
+export async function rememberNonces(db: Executor, rows: readonly NonceRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const r = await db
       .insertInto('seen_nonces')
-      .values({ access_key_id: accessKeyId, nonce, expires_at: expiresAt })
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.columns(['access_key_id', 'nonce']).doNothing())
+      .returning(['access_key_id', 'nonce'])
       .execute();
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
+    for (const x of r) inserted.add(`${x.access_key_id}\n${x.nonce}`);
   }
+  return inserted;
 }
 
 export async function purgeNonces(db: Executor, now: number): Promise<void> {

@@ -65,6 +65,40 @@ export async function firstFreeIp(
   return c === undefined ? undefined : Number(c);
 }
 
+/**
+ * Where the lowest-free search of a pool may start: on SQLite the pool's hint (migration 0003:
+ * everything below it is allocated), on PostgreSQL the pool's first address.
+ */
+export async function searchStart(tx: Executor, vpcId: string, poolFirst: number): Promise<number> {
+  if (isPostgres(tx)) return poolFirst;
+  const r = await tx
+    .selectFrom('ip_pool_hints')
+    .select('low')
+    .where('vpc_id', '=', vpcId)
+    .where('pool_first', '=', poolFirst)
+    .executeTakeFirst();
+  return r === undefined ? poolFirst : Math.max(poolFirst, Number(r.low));
+}
+
+/** Records that every address of [poolFirst, low) is allocated (SQLite; a no-op on PostgreSQL). */
+export async function raiseSearchStart(
+  tx: Executor,
+  vpcId: string,
+  poolFirst: number,
+  low: number,
+): Promise<void> {
+  if (isPostgres(tx)) return;
+  await tx
+    .insertInto('ip_pool_hints')
+    .values({ vpc_id: vpcId, pool_first: poolFirst, low })
+    .onConflict((oc) =>
+      oc
+        .columns(['vpc_id', 'pool_first'])
+        .doUpdateSet({ low: sql<number>`max(ip_pool_hints.low, excluded.low)` }),
+    )
+    .execute();
+}
+
 export async function insertAllocation(
   tx: Executor,
   row: {

@@ -1,0 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import { createHarness } from '../test/helpers/harness.js';
+const h = await createHarness();
+const R = '/regions/cn-east-tz1';
+for (let i = 0; i < 500; i++) await h.call('GET', `${R}/lineTypes`);
+let t = performance.now();
+const N = Number(process.env.N ?? 5000);
+for (let i = 0; i < N; i++) await h.call('GET', `${R}/lineTypes`);
+console.log('signed lineTypes', (((performance.now() - t) / N) * 1000).toFixed(0), 'µs');
+t = performance.now();
+for (let i = 0; i < N; i++) await h.inject({ method: 'GET', url: '/healthz' });
+console.log('healthz inject', (((performance.now() - t) / N) * 1000).toFixed(0), 'µs');
+await h.close();

@@ -1,0 +1,131 @@
+/* global crypto, setTimeout -- Node 20 globals */
+// Quick look at the three request rates against bare Fastify (same run, one server each, a
+// small database): for iterating on performance. The figures of record come from bench/run.mjs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { apiClient } from './lib/api.mjs';
+import { writeBenchCatalog } from './lib/catalog.mjs';
+import { measureLoad, signerFor } from './lib/load.mjs';
+import { edcpsArgs, freePort, startProcess } from './lib/server.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const STORED = Number(process.env.BENCH_INSTANCES ?? 2000);
+const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-quick-'));
+const logDir = path.join(ROOT, '.bench-tmp');
+fs.mkdirSync(logDir, { recursive: true });
+const load = (o) => measureLoad({ connections: 10, seconds: SECONDS, warmupSeconds: 1, ...o });
+const cat = writeBenchCatalog(ROOT, work, STORED * 2);
+const sign = signerFor(signRequest, creds, cat.regionId);
+const R = `/v1/regions/${cat.regionId}`;
+const line = (name, r, base) =>
+  console.log(
+    `${name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ${base ? `${((r.rps / base.rps) * 100).toFixed(1)} % of bare (${Math.round(base.rps)})` : ''}`,
+  );
+
+let port = await freePort();
+const bare = await startProcess({
+  name: 'bare',
+  args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
+  env: { PORT: String(port) },
+  port,
+  logDir,
+});
+const bareList = await load({ url: bare.url, method: 'GET', path: `${R}/instances`, sign });
+const bareOne = await load({ url: bare.url, method: 'GET', path: `${R}/instances/x`, sign });
+const barePut = await load({
+  url: bare.url,
+  method: 'PUT',
+  path: `${R}/instances`,
+  body: () => JSON.stringify({ clientToken: crypto.randomUUID() }),
+  sign,
+});
+await bare.stop();
+
+port = await freePort();
+const dataDir = path.join(work, 'data');
+const env = {
+  EDCPS_DATA_DIR: dataDir,
+  EDCPS_HOST: '127.0.0.1',
+  EDCPS_PORT: String(port),
+  EDCPS_ACCESS_KEY_ID: creds.accessKeyId,
+  EDCPS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+  EDCPS_MASTER_KEY: '11'.repeat(32),
+  EDCPS_TIME_SCALE: '0',
+  EDCPS_CATALOG: cat.file,
+};
+{
+  const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
+  const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
+  const rt = await openRuntime(loadConfig({ ...env, EDCPS_LOG_LEVEL: 'warn' }));
+  await rt.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
+  await rt.close();
+}
+const s = await startProcess({
+  name: 'quick',
+  args: edcpsArgs(ROOT),
+  env,
+  port,
+  logDir,
+  profileDir: process.env.BENCH_PROFILE ? path.join(logDir, 'profiles') : undefined,
+});
+const call = apiClient(signRequest, s.url, creds, cat.regionId);
+const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
+  body: { vpcSpec: { name: 'q', cidr: '10.0.0.0/16', description: '' } },
+});
+const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
+  body: { subnetSpec: { az: cat.azs[0], vpcId, cidr: '10.0.0.0/16', name: 'q', description: '' } },
+});
+const spec = (count) => ({
+  az: cat.azs[0],
+  deviceType: cat.deviceType,
+  imageType: 'standard',
+  osTypeId: cat.osTypeId,
+  sysRaidTypeId: cat.sysRaidTypeId,
+  dataRaidTypeId: cat.dataRaidTypeId,
+  networkType: 'vpc',
+  subnetId,
+  enableInternet: 'no',
+  name: 'quick',
+  password: 'Bench#2024xQ',
+  count,
+  charge: { chargeMode: 'postpaid_by_duration' },
+});
+const ids = [];
+for (let n = 0; n < STORED; n += 500)
+  ids.push(
+    ...(
+      await call('PUT', `/regions/${cat.regionId}/instances`, {
+        body: { clientToken: crypto.randomUUID(), instanceSpec: spec(500) },
+      })
+    ).instanceIds,
+  );
+await new Promise((r) => setTimeout(r, 3000));
+line('describeInstances', await load({ url: s.url, method: 'GET', path: `${R}/instances`, sign }), bareList);
+let i = 0;
+line(
+  'describeInstance',
+  await load({
+    url: s.url,
+    method: 'GET',
+    nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`,
+    sign,
+  }),
+  bareOne,
+);
+line(
+  'createInstances',
+  await load({
+    url: s.url,
+    method: 'PUT',
+    path: `${R}/instances`,
+    body: () => JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: spec(1) }),
+    sign,
+  }),
+  barePut,
+);
+await s.stop();
+fs.rmSync(work, { recursive: true, force: true });

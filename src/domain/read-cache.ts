@@ -1,0 +1,49 @@
+import type { Store } from '../store/db.js';
+
+/** A read result and the simulated time until which it stays true without any write. */
+export interface Timed<V> {
+  value: V;
+  /** Fields computed from the clock (a charge expiring) change at this time; Infinity if none. */
+  validUntil: number;
+}
+
+/**
+ * Reads answered from memory while the database cannot have changed them: an entry holds while
+ * the store's read generation (moved by every write to the tables it was read from, by any
+ * process) is the one it was read at, and the clock has not reached its validUntil. Where the
+ * store keeps no generation (PostgreSQL) every read goes to the database.
+ *
+ * The generation is taken before the read: a write that lands between the two leaves the entry
+ * tagged with the older value, which no later lookup matches — never newer data under an old tag.
+ */
+export class ReadCache<V> {
+  private readonly entries = new Map<string, { generation: number; value: V; validUntil: number }>();
+
+  constructor(
+    private readonly store: Pick<Store, 'readGeneration'>,
+    private readonly maxEntries = 2_000,
+  ) {}
+
+  async get(key: string, now: number, read: () => Promise<Timed<V>>): Promise<V> {
+    const generation = this.store.readGeneration();
+    if (generation === undefined) return (await read()).value;
+    const hit = this.entries.get(key);
+    if (hit !== undefined && hit.generation === generation && now < hit.validUntil) return hit.value;
+    const fresh = await read();
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { generation, value: fresh.value, validUntil: fresh.validUntil });
+    return fresh.value;
+  }
+}
+
+const perStore = new WeakMap<object, Map<string, ReadCache<unknown>>>();
+
+/** The one read cache named `name` of this store, shared by every service built on it. */
+export function sharedReadCache<V>(store: Pick<Store, 'readGeneration'>, name: string): ReadCache<V> {
+  let caches = perStore.get(store);
+  if (caches === undefined) perStore.set(store, (caches = new Map()));
+  let cache = caches.get(name);
+  if (cache === undefined) caches.set(name, (cache = new ReadCache<unknown>(store)));
+  return cache as ReadCache<V>;
+}

@@ -21,9 +21,21 @@ const load = (o) => measureLoad({ connections: 10, seconds: SECONDS, warmupSecon
 const cat = writeBenchCatalog(ROOT, work, STORED * 2);
 const sign = signerFor(signRequest, creds, cat.regionId);
 const R = `/v1/regions/${cat.regionId}`;
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+const cpuOf = (pid) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+};
+/** Runs a load against process `p` and adds the server's CPU microseconds per request. */
+const measure = async (p, o) => {
+  const before = cpuOf(p.pid);
+  const r = await load(o);
+  const cpu = cpuOf(p.pid) - before;
+  return { ...r, cpuUs: (cpu / (r.rps * (SECONDS + 1))) * 1e6 };
+};
 const line = (name, r, base) =>
   console.log(
-    `${name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ${base ? `${((r.rps / base.rps) * 100).toFixed(1)} % of bare (${Math.round(base.rps)})` : ''}`,
+    `${name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  server CPU ${Math.round(r.cpuUs)} µs/req  ${base ? `${((r.rps / base.rps) * 100).toFixed(1)} % of bare (${Math.round(base.rps)}, ${Math.round(base.cpuUs)} µs/req)` : ''}`,
   );
 
 let port = await freePort();
@@ -34,9 +46,9 @@ const bare = await startProcess({
   port,
   logDir,
 });
-const bareList = await load({ url: bare.url, method: 'GET', path: `${R}/instances`, sign });
-const bareOne = await load({ url: bare.url, method: 'GET', path: `${R}/instances/x`, sign });
-const barePut = await load({
+const bareList = await measure(bare, { url: bare.url, method: 'GET', path: `${R}/instances`, sign });
+const bareOne = await measure(bare, { url: bare.url, method: 'GET', path: `${R}/instances/x`, sign });
+const barePut = await measure(bare, {
   url: bare.url,
   method: 'PUT',
   path: `${R}/instances`,
@@ -103,29 +115,44 @@ for (let n = 0; n < STORED; n += 500)
       })
     ).instanceIds,
   );
-await new Promise((r) => setTimeout(r, 3000));
-line('describeInstances', await load({ url: s.url, method: 'GET', path: `${R}/instances`, sign }), bareList);
+// Measure a settled fleet: every instance running, the reconciler idle.
+{
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
+  while (db.prepare(`select count(*) as n from instances where status <> 'running'`).get().n > 0)
+    await new Promise((r) => setTimeout(r, 100));
+  db.close();
+}
+const ONLY = (process.env.BENCH_ONLY ?? 'list,one,create').split(',');
+if (ONLY.includes('list'))
+  line(
+    'describeInstances',
+    await measure(s, { url: s.url, method: 'GET', path: `${R}/instances`, sign }),
+    bareList,
+  );
 let i = 0;
-line(
-  'describeInstance',
-  await load({
-    url: s.url,
-    method: 'GET',
-    nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`,
-    sign,
-  }),
-  bareOne,
-);
-line(
-  'createInstances',
-  await load({
-    url: s.url,
-    method: 'PUT',
-    path: `${R}/instances`,
-    body: () => JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: spec(1) }),
-    sign,
-  }),
-  barePut,
-);
+if (ONLY.includes('one'))
+  line(
+    'describeInstance',
+    await measure(s, {
+      url: s.url,
+      method: 'GET',
+      nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`,
+      sign,
+    }),
+    bareOne,
+  );
+if (ONLY.includes('create'))
+  line(
+    'createInstances',
+    await measure(s, {
+      url: s.url,
+      method: 'PUT',
+      path: `${R}/instances`,
+      body: () => JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: spec(1) }),
+      sign,
+    }),
+    barePut,
+  );
 await s.stop();
 fs.rmSync(work, { recursive: true, force: true });

@@ -85,40 +85,32 @@ async function stopAndProfile(p) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1. The baseline: bare Fastify, same client, same load.
-{
-  const port = await freePort();
-  const bare = await startProcess({
-    name: 'bare-fastify',
-    args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
-    env: { PORT: String(port) },
-    port,
-    logDir,
-  });
-  const sign = signerFor(signRequest, creds, 'cn-east-tz1');
-  log('bare Fastify: GET list, GET one, PUT');
-  results.bare.list = await load({
-    url: bare.url,
-    method: 'GET',
-    path: '/v1/regions/cn-east-tz1/instances',
-    sign,
-  });
-  results.bare.one = await load({
-    url: bare.url,
-    method: 'GET',
-    path: '/v1/regions/cn-east-tz1/instances/edcps-x',
-    sign,
-  });
-  results.bare.put = await load({
-    url: bare.url,
-    method: 'PUT',
-    path: '/v1/regions/cn-east-tz1/instances',
-    body: () =>
-      JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: { count: 1, name: 'bench' } }),
-    sign,
-  });
-  await bare.stop();
-}
+// 1. The baseline: bare Fastify, same client, same load. It stays up for the whole run and is
+//    measured right next to each edcps figure (same rounds, medians): this machine's speed drifts
+//    with its neighbours' load, so a baseline taken minutes apart would skew the ratio.
+const barePort = await freePort();
+const bare = await startProcess({
+  name: 'bare-fastify',
+  args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
+  env: { PORT: String(barePort) },
+  port: barePort,
+  logDir,
+});
+const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
+const bareLoad = {
+  list: () => load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances', sign: bareSign }),
+  one: () =>
+    load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances/edcps-x', sign: bareSign }),
+  put: () =>
+    load({
+      url: bare.url,
+      method: 'PUT',
+      path: '/v1/regions/cn-east-tz1/instances',
+      body: () =>
+        JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: { count: 1, name: 'bench' } }),
+      sign: bareSign,
+    }),
+};
 
 // ---------------------------------------------------------------------------------------------
 // 2. Start-up: spawn to first 200 on /healthz, fresh data directory, built-in catalog.
@@ -298,8 +290,11 @@ for (const d of [small, large]) {
       .prepare(`select id from instances order by random() limit 1000`)
       .all()
       .map((r) => r.id);
-  const rounds = { list1k: [], listFull: [], one1k: [], oneFull: [] };
+  const rounds = { list1k: [], listFull: [], one1k: [], oneFull: [], bareList: [], bareOne: [], barePut: [] };
+  log('bare Fastify and edcps, alternately: 3 rounds');
   for (let r = 0; r < 3; r++) {
+    rounds.bareList.push(await bareLoad.list());
+    rounds.bareOne.push(await bareLoad.one());
     for (const [key, server, d] of [
       ['1k', S, small],
       ['Full', L, large],
@@ -325,8 +320,12 @@ for (const d of [small, large]) {
   results.edcps['describeInstances@full'] = medianOf(rounds.listFull);
   results.edcps['describeInstance@1k'] = medianOf(rounds.one1k);
   results.edcps['describeInstance@full'] = medianOf(rounds.oneFull);
+  results.bare.list = medianOf(rounds.bareList);
+  results.bare.one = medianOf(rounds.bareOne);
   results.rounds = rounds;
   await stopAndProfile(S);
+  // createInstances between two baseline measurements (their median is the baseline).
+  rounds.barePut.push(await bareLoad.put());
   results.edcps.createInstances = await load({
     url: L.url,
     method: 'PUT',
@@ -338,12 +337,15 @@ for (const d of [small, large]) {
       }),
     sign,
   });
+  rounds.barePut.push(await bareLoad.put());
+  results.bare.put = medianOf(rounds.barePut);
   results.memory.fullPeakMiB = L.memory().peakMiB;
   results.memory.fullCurrentMiB = L.memory().currentMiB;
   await stopAndProfile(L);
 }
 small.db.close();
 large.db.close();
+await bare.stop();
 // BENCH_KEEP=1 keeps the data (e.g. to profile a start-up with everything stored).
 if (process.env.BENCH_KEEP === '1') log(`kept ${work} (catalog ${cat.file})`);
 else fs.rmSync(work, { recursive: true, force: true });

@@ -2,13 +2,19 @@ import { Ajv } from 'ajv';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidArgument, notImplemented, routeNotFound } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
-import { failure, success, toApiError } from './envelope.js';
+import { failure, toApiError } from './envelope.js';
 import type { OperationContext } from './handler.js';
 import { OPERATIONS, type OperationDef } from './operations.js';
 import { parseJsonBody, registerRawBodyParser } from './plugins/body.js';
 import { authenticate } from './plugins/signature.js';
 import { parseFilters } from './query.js';
-import { ERROR_ENVELOPE_SCHEMA, bodySchema, querySchema, successEnvelopeSchema } from './wire-schemas.js';
+import {
+  ERROR_ENVELOPE_SCHEMA,
+  bodySchema,
+  querySchema,
+  resultSchema,
+  successEnvelopeSchema,
+} from './wire-schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -85,16 +91,16 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
   registerRawBodyParser(app, opts.bodyLimit);
   app.decorateRequest('accountId', '');
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-jdcloud-request-id', request.id);
     // Operator routes (metrics text, docs HTML and assets) keep the type they chose.
-    if (request.routeOptions.config.operation === undefined && reply.hasHeader('content-type'))
-      return payload;
-    reply.header('content-type', 'application/json; charset=utf-8');
-    return payload;
+    if (request.routeOptions.config.operation !== undefined || !reply.hasHeader('content-type'))
+      reply.header('content-type', 'application/json; charset=utf-8');
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done();
     const op = request.routeOptions.config.operation;
     if (op === undefined) return;
     const seconds = reply.elapsedTime / 1000;
@@ -127,9 +133,19 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     now: opts.now,
   };
 
+  /**
+   * Results answered from memory are the same object each time: their JSON, as UTF-8 bytes, is
+   * kept with them (released with the object), so a cached read is neither serialised nor
+   * encoded again, and the response goes out as a Buffer (its length known without a scan).
+   */
+  const serialized = new WeakMap<object, Buffer>();
+  const RESULT = Buffer.from(',"result":');
+  const END = Buffer.from('}');
+
   for (const op of OPERATIONS) {
     const body = bodySchema(op.spec);
     const querystring = querySchema(op.spec);
+    const result = resultSchema(op.spec);
     app.route({
       method: op.spec.method,
       url: op.routePath,
@@ -150,7 +166,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
         request.accountId = await authenticate(request, signature);
         parseJsonBody(request);
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const params = request.params as Record<string, string>;
         const query = (request.query ?? {}) as Record<string, unknown>;
         const reqBody = (request.body ?? {}) as Record<string, unknown>;
@@ -176,7 +192,16 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
         };
         await opts.beforeOperation?.(op, ctx);
         if (!op.handler) throw notImplemented(op.name);
-        return success(request.id, await op.handler(ctx, { params, query, body: reqBody, filters }));
+        const value = await op.handler(ctx, { params, query, body: reqBody, filters });
+        // The envelope is assembled here around the result's JSON (serialised with the route's
+        // result schema: every field required), so that JSON can be reused.
+        let json = serialized.get(value);
+        if (json === undefined) {
+          json = Buffer.from(reply.compileSerializationSchema(result)(value as Record<string, unknown>));
+          serialized.set(value, json);
+        }
+        void reply.type('application/json; charset=utf-8');
+        return Buffer.concat([Buffer.from(`{"requestId":${JSON.stringify(request.id)}`), RESULT, json, END]);
       },
     });
   }

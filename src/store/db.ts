@@ -47,21 +47,84 @@ class ImmediateSqliteDialect extends SqliteDialect {
 /**
  * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. The same
  * few hundred SQL texts recur, so compiled statements are kept (bounded, oldest dropped first).
- * Safe because Kysely runs one query at a time on the connection.
+ * Safe because Kysely runs one query at a time on the connection. `wrote` is told after every
+ * statement that is not a plain SELECT (writes, BEGIN, COMMIT, ROLLBACK).
  */
-function withStatementCache(db: SqliteDatabase.Database, max = 1000): KyselySqliteDatabase {
+function withStatementCache(
+  db: SqliteDatabase.Database,
+  wrote: () => void,
+  max = 1000,
+): KyselySqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  const watched = (stmt: SqliteDatabase.Statement): SqliteStatement => ({
+    reader: stmt.reader,
+    all(parameters) {
+      try {
+        return stmt.all(parameters);
+      } finally {
+        wrote();
+      }
+    },
+    run(parameters) {
+      try {
+        return stmt.run(parameters);
+      } finally {
+        wrote();
+      }
+    },
+    iterate(parameters) {
+      wrote();
+      return stmt.iterate(parameters);
+    },
+  });
   return {
     close: () => db.close(),
     prepare(text: string): SqliteStatement {
       let stmt = cache.get(text);
       if (stmt === undefined) {
-        stmt = db.prepare(text);
+        const prepared = db.prepare(text);
+        stmt = /^\s*select\b/i.test(text) ? prepared : watched(prepared);
         if (cache.size >= max) cache.delete(cache.keys().next().value as string);
         cache.set(text, stmt);
       }
       return stmt;
     },
+  };
+}
+
+/**
+ * What the domain's caches ask on every request (Store.externalChanges, Store.readGeneration),
+ * read in one statement at most once per event-loop turn: every statement outside a transaction
+ * takes and drops the WAL read lock (system calls), and under load one turn serves many
+ * requests. This connection's own writes forget the reading at once; another process's commit
+ * is seen from the next turn on.
+ */
+function sqliteSignals(sqlite: SqliteDatabase.Database) {
+  let both: SqliteDatabase.Statement | undefined;
+  const versionOnly = sqlite.prepare('select data_version as v from pragma_data_version');
+  let memo: { v: number; g?: number } | undefined;
+  const forget = () => {
+    memo = undefined;
+  };
+  const current = (): { v: number; g?: number } => {
+    if (memo === undefined) {
+      try {
+        both ??= sqlite.prepare(
+          'select (select data_version from pragma_data_version) as v, n as g from read_generation where id = 1',
+        );
+      } catch {
+        // read_generation does not exist before migration 0002
+      }
+      const row = (both ?? versionOnly).get() as { v: number; g?: number } | undefined;
+      memo = row ?? { v: (versionOnly.get() as { v: number }).v };
+      setImmediate(forget);
+    }
+    return memo;
+  };
+  return {
+    externalChanges: (): number => current().v,
+    readGeneration: (): number | undefined => (sqlite.inTransaction ? undefined : current().g),
+    wrote: forget,
   };
 }
 
@@ -104,29 +167,11 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
-    // Read once per event-loop turn: every statement outside a transaction takes and drops the
-    // WAL read lock (system calls), and under load one turn serves many requests.
-    const dataVersion = sqlite.prepare('pragma data_version').pluck();
-    let seen: number | undefined;
-    externalChanges = () => {
-      if (seen === undefined) {
-        seen = dataVersion.get() as number;
-        setImmediate(() => (seen = undefined));
-      }
-      return seen;
-    };
-    let generation: SqliteDatabase.Statement | undefined;
-    readGeneration = () => {
-      if (sqlite.inTransaction) return undefined;
-      try {
-        generation ??= sqlite.prepare('select n from read_generation where id = 1').pluck();
-      } catch {
-        return undefined; // not migrated yet
-      }
-      return generation.get() as number | undefined;
-    };
+    const signals = sqliteSignals(sqlite);
+    externalChanges = signals.externalChanges;
+    readGeneration = signals.readGeneration;
     db = new Kysely<Database>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, signals.wrote) }),
     });
   }
   return {

@@ -3,6 +3,7 @@ import type { Store } from './db.js';
 import { initial } from './migrations/0001-initial.js';
 import { readGeneration } from './migrations/0002-read-generation.js';
 import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
+import { nonceLog } from './migrations/0004-nonce-log.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -10,6 +11,7 @@ function provider(store: Store): MigrationProvider {
       '0001-initial': initial(store.dialect),
       '0002-read-generation': readGeneration(store.dialect),
       '0003-ip-pool-hints': ipPoolHints(store.dialect),
+      '0004-nonce-log': nonceLog(store.dialect),
     }),
   };
 }

@@ -357,6 +357,7 @@ export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   seen_nonces: SeenNoncesTable;
+  nonce_log: SeenNoncesTable;
   quotas: QuotasTable;
   idempotency_keys: IdempotencyKeysTable;
   regions: RegionsTable;

@@ -133,7 +133,7 @@ export function createAccountService(deps: Deps) {
     rememberNonce: (accessKeyId: string, nonce: string, expiresAt: number) =>
       nonces.remember(accessKeyId, nonce, expiresAt),
 
-    purgeNonces: (now: number) => repo.purgeNonces(db, now),
+    purgeNonces: (now: number) => nonces.purge(now),
 
     async quota(accountId: string, regionId: string, exec: Executor = db): Promise<Quota> {
       const q = await repo.getQuota(exec, accountId, regionId);

@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db.js';
 import type { AccessKeysTable, AccountsTable, QuotasTable } from '../tables.js';
 
@@ -75,8 +76,38 @@ export async function rememberNonces(db: Executor, rows: readonly NonceRow[]): P
   return inserted;
 }
 
-export async function purgeNonces(db: Executor, now: number): Promise<void> {
-  await db.deleteFrom('seen_nonces').where('expires_at', '<', now).execute();
+/**
+ * Appends nonces to the SQLite log (migration 0004); uniqueness is the caller's business. The
+ * statement text depends only on the row count, so it is built by hand, not by the query
+ * builder: this runs for every signed request.
+ */
+export async function appendNonceLog(db: Executor, rows: readonly NonceRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 300) {
+    const chunk = rows.slice(i, i + 300);
+    const params: (string | number)[] = [];
+    for (const r of chunk) params.push(r.access_key_id, r.nonce, r.expires_at);
+    await db.executeQuery(
+      CompiledQuery.raw(
+        `insert into nonce_log (access_key_id, nonce, expires_at) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+        params,
+      ),
+    );
+  }
+}
+
+/** Nonces of the SQLite log still inside their window. */
+export const liveNonceLog = (db: Executor, now: number): Promise<NonceRow[]> =>
+  db
+    .selectFrom('nonce_log')
+    .select(['access_key_id', 'nonce', 'expires_at'])
+    .where('expires_at', '>=', now)
+    .execute();
+
+export async function purgeNonces(db: Executor, now: number, sqliteLog: boolean): Promise<void> {
+  await db
+    .deleteFrom(sqliteLog ? 'nonce_log' : 'seen_nonces')
+    .where('expires_at', '<', now)
+    .execute();
 }
 
 export const getQuota = (db: Executor, accountId: string, regionId: string): Promise<QuotaRow | undefined> =>

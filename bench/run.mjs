@@ -98,7 +98,8 @@ const bare = await startProcess({
 });
 const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
 const bareLoad = {
-  list: () => load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances', sign: bareSign }),
+  list: () =>
+    load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances', sign: bareSign }),
   one: () =>
     load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances/edcps-x', sign: bareSign }),
   put: () =>

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -13,7 +14,6 @@ import {
   type SqliteStatement,
   type Transaction,
 } from 'kysely';
-import pg from 'pg';
 import { type Dialect, dialectOf, sqlitePath } from './dialect.js';
 import type { Database } from './tables.js';
 
@@ -22,8 +22,13 @@ export type Tx = Transaction<Database>;
 /** Either the root handle or a transaction: repositories accept both. */
 export type Executor = Kysely<Database>;
 
-// BIGINT columns hold epoch milliseconds and counters, all well inside 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** The PostgreSQL driver, loaded only when a PostgreSQL URL is used (a tenth of start-up otherwise). */
+function loadPg(): typeof import('pg').default {
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg').default;
+  // BIGINT columns hold epoch milliseconds and counters, all well inside 2^53.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  return pg;
+}
 
 /**
  * SQLite transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a
@@ -155,7 +160,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
   let externalChanges = (): number | undefined => undefined;
   let readGeneration = (): number | undefined => undefined;
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new (loadPg().Pool)({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

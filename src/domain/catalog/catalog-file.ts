@@ -1,8 +1,12 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import YAML from 'yaml';
 import { parseCidr } from '../network/ipv4.js';
+
+/** The YAML parser, loaded only for a YAML catalog (the built-in one is JSON). */
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /**
  * The catalog: regions, AZs, device types with hardware, OS images, RAID types, public IP pools,
@@ -122,7 +126,7 @@ export type CatalogDeviceType = Static<typeof DeviceTypeSchema>;
 export function parseCatalog(text: string, source: string): CatalogFile {
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(source) ? YAML.parse(text) : JSON.parse(text);
+    raw = /\.ya?ml$/i.test(source) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw new CatalogError(
       `catalog ${source}: not valid ${/\.ya?ml$/i.test(source) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,

@@ -68,6 +68,7 @@ const env = {
   EDCPS_MASTER_KEY: '11'.repeat(32),
   EDCPS_TIME_SCALE: '0',
   EDCPS_CATALOG: cat.file,
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
 };
 {
   const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
@@ -154,5 +155,6 @@ if (ONLY.includes('create'))
     }),
     barePut,
   );
+console.log(`server peak RSS ${Math.round(s.memory().peakMiB)} MB`);
 await s.stop();
 fs.rmSync(work, { recursive: true, force: true });

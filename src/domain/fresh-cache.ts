@@ -1,18 +1,14 @@
 import type { Store } from '../store/db.js';
 
-/** The longest a cached value may lag a write by another process where the database cannot tell. */
-export const MAX_STALENESS_MS = 1000;
-
 /**
  * Values read on every request (access keys, operation faults) kept in memory while they cannot
- * have changed. An entry is dropped when this process changes what it was read from (`clear`),
- * when another process has committed to the database (SQLite's data_version, checked on every
- * read at the cost of one pragma), and — on PostgreSQL, which cannot tell cheaply — after
- * MAX_STALENESS_MS. Admin commands therefore reach a running server at once on SQLite and within
- * a second on PostgreSQL, the bound the operator guide promises.
+ * have changed. An entry is dropped when this process changes what it was read from (`clear`)
+ * and when another process has committed to the database (SQLite's data_version, read at most
+ * once per event-loop turn). Admin commands therefore reach a running server at once. PostgreSQL
+ * cannot tell cheaply that another process wrote, so there nothing is kept: every call reads.
  */
 export class FreshCache<K, V> {
-  private readonly entries = new Map<K, { value: V; at: number }>();
+  private readonly entries = new Map<K, V>();
   private seenVersion: number | undefined;
   /** Bumped by every clear: a load that started before it must not store its (stale) answer. */
   private generation = 0;
@@ -24,18 +20,17 @@ export class FreshCache<K, V> {
 
   async get(key: K, load: (key: K) => Promise<V>): Promise<V> {
     const version = this.store.externalChanges();
+    if (version === undefined) return load(key);
     if (version !== this.seenVersion) {
       this.clear();
       this.seenVersion = version;
     }
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit !== undefined && (version !== undefined || now - hit.at <= MAX_STALENESS_MS)) return hit.value;
+    if (this.entries.has(key)) return this.entries.get(key) as V;
     const generation = this.generation;
     const value = await load(key);
     if (generation === this.generation) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
-      this.entries.set(key, { value, at: now });
+      this.entries.set(key, value);
     }
     return value;
   }

@@ -161,6 +161,13 @@ export interface SecondaryCidrsTable {
   created_at: number;
 }
 
+/** SQLite only (migration 0004): digests of the nonces seen, as two 48-bit integers. */
+export interface NonceLogTable {
+  h1: number;
+  h2: number;
+  expires_at: number;
+}
+
 /** SQLite only (migration 0003): every address of [pool_first, low) in the VPC is allocated. */
 export interface IpPoolHintsTable {
   vpc_id: string;
@@ -357,7 +364,7 @@ export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
   seen_nonces: SeenNoncesTable;
-  nonce_log: SeenNoncesTable;
+  nonce_log: NonceLogTable;
   quotas: QuotasTable;
   idempotency_keys: IdempotencyKeysTable;
   regions: RegionsTable;

@@ -76,29 +76,39 @@ export async function rememberNonces(db: Executor, rows: readonly NonceRow[]): P
   return inserted;
 }
 
+export interface NonceDigestRow {
+  h1: number;
+  h2: number;
+  expires_at: number;
+}
+
 /**
- * Appends nonces to the SQLite log (migration 0004); uniqueness is the caller's business. The
- * statement text depends only on the row count, so it is built by hand, not by the query
+ * Appends nonce digests to the SQLite log (migration 0004); uniqueness is the caller's business.
+ * The statement text depends only on the row count, so it is built by hand, not by the query
  * builder: this runs for every signed request.
  */
-export async function appendNonceLog(db: Executor, rows: readonly NonceRow[]): Promise<void> {
+export async function appendNonceLog(db: Executor, rows: readonly NonceDigestRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 300) {
     const chunk = rows.slice(i, i + 300);
-    const params: (string | number)[] = [];
-    for (const r of chunk) params.push(r.access_key_id, r.nonce, r.expires_at);
+    const params: number[] = [];
+    for (const r of chunk) params.push(r.h1, r.h2, r.expires_at);
     await db.executeQuery(
       CompiledQuery.raw(
-        `insert into nonce_log (access_key_id, nonce, expires_at) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+        `insert into nonce_log (h1, h2, expires_at) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
         params,
       ),
     );
   }
 }
 
-/** Nonces of the SQLite log still inside their window. */
-export const liveNonceLog = (db: Executor, now: number): Promise<NonceRow[]> =>
+/** Digests in the SQLite log still inside their window. */
+export const liveNonceLog = (db: Executor, now: number): Promise<NonceDigestRow[]> =>
+  db.selectFrom('nonce_log').select(['h1', 'h2', 'expires_at']).where('expires_at', '>=', now).execute();
+
+/** Nonces in seen_nonces still inside their window (stored there before migration 0004 on SQLite). */
+export const liveSeenNonces = (db: Executor, now: number): Promise<NonceRow[]> =>
   db
-    .selectFrom('nonce_log')
+    .selectFrom('seen_nonces')
     .select(['access_key_id', 'nonce', 'expires_at'])
     .where('expires_at', '>=', now)
     .execute();

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { createHarness, resultOf } from '../test/helpers/harness.js';
-import { writeBenchCatalog } from './lib/catalog.mjs';
+import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 
 const INSTANCES = Number(process.env.PROFILE_INSTANCES ?? 5000);
 const CALLS = Number(process.env.PROFILE_CALLS ?? 2000);
@@ -63,21 +63,7 @@ for (const [i, az] of cat.azs.slice(0, 2).entries()) {
   subnets.push({ id: subnetId, az });
 }
 const spec = (i: number, count: number) => ({
-  instanceSpec: {
-    az: subnets[i % 2].az,
-    subnetId: subnets[i % 2].id,
-    password: 'Bench#2024xQ',
-    deviceType: cat.deviceType,
-    imageType: 'standard',
-    osTypeId: cat.osTypeId,
-    sysRaidTypeId: cat.sysRaidTypeId,
-    dataRaidTypeId: cat.dataRaidTypeId,
-    networkType: 'vpc',
-    enableInternet: 'no',
-    count,
-    name: 'profiled',
-    charge: { chargeMode: 'postpaid_by_duration' },
-  },
+  instanceSpec: instanceSpec(cat, subnets[i % 2], count, 'profiled'),
 });
 const ids: string[] = [];
 for (let made = 0; made < INSTANCES;) {

@@ -1,78 +1,75 @@
 /* global crypto, setTimeout -- Node 20 globals */
-// Quick look at the three request rates against bare Fastify (same run, one server each, a
-// small database): for iterating on performance. The figures of record come from bench/run.mjs.
+// `node bench/quick.mjs` (after `npm run build`): a quick look at the three request rates
+// against bare Fastify, with the server's CPU time per request, on a small database — for
+// iterating on performance. The figures of record come from `npm run bench` (bench/run.mjs).
+//
+// BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
+// (list,one,create) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
+// (.bench-tmp/profiles/quick.cpuprofile), BENCH_NODE_OPTIONS passed to the server's node.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { apiClient } from './lib/api.mjs';
-import { writeBenchCatalog } from './lib/catalog.mjs';
+import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
-import { edcpsArgs, freePort, startProcess } from './lib/server.mjs';
+import { edcpsArgs, freePort, serverEnv, startProcess } from './lib/server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
+const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
+const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STORED = Number(process.env.BENCH_INSTANCES ?? 2000);
+const ONLY = (process.env.BENCH_ONLY ?? 'list,one,create').split(',');
 const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-quick-'));
 const logDir = path.join(ROOT, '.bench-tmp');
 fs.mkdirSync(logDir, { recursive: true });
-const load = (o) => measureLoad({ connections: 10, seconds: SECONDS, warmupSeconds: 1, ...o });
 const cat = writeBenchCatalog(ROOT, work, STORED * 2);
 const sign = signerFor(signRequest, creds, cat.regionId);
 const R = `/v1/regions/${cat.regionId}`;
+
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 const cpuOf = (pid) => {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
 };
-/** Runs a load against process `p` and adds the server's CPU microseconds per request. */
+/** A load against process `p` (1 s warm-up), with the server's CPU microseconds per request. */
 const measure = async (p, o) => {
   const before = cpuOf(p.pid);
-  const r = await load(o);
-  const cpu = cpuOf(p.pid) - before;
-  return { ...r, cpuUs: (cpu / (r.rps * (SECONDS + 1))) * 1e6 };
+  const r = await measureLoad({ connections: 10, seconds: SECONDS, warmupSeconds: 1, url: p.url, ...o });
+  return { ...r, cpuUs: ((cpuOf(p.pid) - before) / (r.rps * (SECONDS + 1))) * 1e6 };
 };
-const line = (name, r, base) =>
-  console.log(
-    `${name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  server CPU ${Math.round(r.cpuUs)} µs/req  ${base ? `${((r.rps / base.rps) * 100).toFixed(1)} % of bare (${Math.round(base.rps)}, ${Math.round(base.cpuUs)} µs/req)` : ''}`,
-  );
 
-let port = await freePort();
+// The baseline first, then edcps with the same three loads.
+const loads = {
+  list: { name: 'describeInstances', method: 'GET', path: `${R}/instances` },
+  one: { name: 'describeInstance', method: 'GET' },
+  create: { name: 'createInstances', method: 'PUT', path: `${R}/instances` },
+};
+const barePort = await freePort();
 const bare = await startProcess({
   name: 'bare',
   args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
-  env: { PORT: String(port) },
-  port,
+  env: { PORT: String(barePort) },
+  port: barePort,
   logDir,
 });
-const bareList = await measure(bare, { url: bare.url, method: 'GET', path: `${R}/instances`, sign });
-const bareOne = await measure(bare, { url: bare.url, method: 'GET', path: `${R}/instances/x`, sign });
-const barePut = await measure(bare, {
-  url: bare.url,
-  method: 'PUT',
-  path: `${R}/instances`,
-  body: () => JSON.stringify({ clientToken: crypto.randomUUID() }),
-  sign,
-});
+const baseline = {
+  list: await measure(bare, { ...loads.list, sign }),
+  one: await measure(bare, { ...loads.one, path: `${R}/instances/x`, sign }),
+  create: await measure(bare, { ...loads.create, body: () => JSON.stringify({ clientToken: 'x' }), sign }),
+};
 await bare.stop();
 
-port = await freePort();
+const port = await freePort();
 const dataDir = path.join(work, 'data');
-const env = {
-  EDCPS_DATA_DIR: dataDir,
-  EDCPS_HOST: '127.0.0.1',
-  EDCPS_PORT: String(port),
-  EDCPS_ACCESS_KEY_ID: creds.accessKeyId,
-  EDCPS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-  EDCPS_MASTER_KEY: '11'.repeat(32),
-  EDCPS_TIME_SCALE: '0',
+const env = serverEnv(dataDir, port, creds, {
   EDCPS_CATALOG: cat.file,
   ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
-};
+});
 {
-  const { loadConfig } = await import(path.join(ROOT, 'dist/src/config.js'));
-  const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
   const rt = await openRuntime(loadConfig({ ...env, EDCPS_LOG_LEVEL: 'warn' }));
   await rt.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
   await rt.close();
@@ -87,74 +84,46 @@ const s = await startProcess({
 });
 const call = apiClient(signRequest, s.url, creds, cat.regionId);
 const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
-  body: { vpcSpec: { name: 'q', cidr: '10.0.0.0/16', description: '' } },
+  body: { vpcSpec: { name: 'quick', cidr: '10.0.0.0/16', description: '' } },
 });
 const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
-  body: { subnetSpec: { az: cat.azs[0], vpcId, cidr: '10.0.0.0/16', name: 'q', description: '' } },
+  body: { subnetSpec: { az: cat.azs[0], vpcId, cidr: '10.0.0.0/16', name: 'quick', description: '' } },
 });
-const spec = (count) => ({
-  az: cat.azs[0],
-  deviceType: cat.deviceType,
-  imageType: 'standard',
-  osTypeId: cat.osTypeId,
-  sysRaidTypeId: cat.sysRaidTypeId,
-  dataRaidTypeId: cat.dataRaidTypeId,
-  networkType: 'vpc',
-  subnetId,
-  enableInternet: 'no',
-  name: 'quick',
-  password: 'Bench#2024xQ',
-  count,
-  charge: { chargeMode: 'postpaid_by_duration' },
-});
+const subnet = { id: subnetId, az: cat.azs[0] };
 const ids = [];
-for (let n = 0; n < STORED; n += 500)
-  ids.push(
-    ...(
-      await call('PUT', `/regions/${cat.regionId}/instances`, {
-        body: { clientToken: crypto.randomUUID(), instanceSpec: spec(500) },
-      })
-    ).instanceIds,
-  );
-// Measure a settled fleet: every instance running, the reconciler idle.
-{
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
-  while (db.prepare(`select count(*) as n from instances where status <> 'running'`).get().n > 0)
-    await new Promise((r) => setTimeout(r, 100));
-  db.close();
+for (let n = 0; n < STORED; n += 500) {
+  const body = { clientToken: crypto.randomUUID(), instanceSpec: instanceSpec(cat, subnet, 500, 'quick') };
+  ids.push(...(await call('PUT', `/regions/${cat.regionId}/instances`, { body })).instanceIds);
 }
-const ONLY = (process.env.BENCH_ONLY ?? 'list,one,create').split(',');
-if (ONLY.includes('list'))
-  line(
-    'describeInstances',
-    await measure(s, { url: s.url, method: 'GET', path: `${R}/instances`, sign }),
-    bareList,
-  );
+// Measure a settled fleet: every instance running, the reconciler idle.
+const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
+while (db.prepare(`select count(*) as n from instances where status <> 'running'`).get().n > 0)
+  await new Promise((r) => setTimeout(r, 100));
+db.close();
+
 let i = 0;
-if (ONLY.includes('one'))
-  line(
-    'describeInstance',
-    await measure(s, {
-      url: s.url,
-      method: 'GET',
-      nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`,
-      sign,
-    }),
-    bareOne,
+const edcpsLoads = {
+  list: { ...loads.list, sign },
+  one: { ...loads.one, nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`, sign },
+  create: {
+    ...loads.create,
+    body: () =>
+      JSON.stringify({
+        clientToken: crypto.randomUUID(),
+        instanceSpec: instanceSpec(cat, subnet, 1, 'quick'),
+      }),
+    sign,
+  },
+};
+for (const key of ONLY) {
+  const r = await measure(s, edcpsLoads[key]);
+  const b = baseline[key];
+  console.log(
+    `${loads[key].name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ` +
+      `server CPU ${Math.round(r.cpuUs)} µs/req  ${((r.rps / b.rps) * 100).toFixed(1)} % of bare ` +
+      `(${Math.round(b.rps)} req/s, ${Math.round(b.cpuUs)} µs/req)`,
   );
-if (ONLY.includes('create'))
-  line(
-    'createInstances',
-    await measure(s, {
-      url: s.url,
-      method: 'PUT',
-      path: `${R}/instances`,
-      body: () => JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: spec(1) }),
-      sign,
-    }),
-    barePut,
-  );
+}
 console.log(`server peak RSS ${Math.round(s.memory().peakMiB)} MB`);
 await s.stop();
 fs.rmSync(work, { recursive: true, force: true });

@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { apiClient } from './lib/api.mjs';
-import { writeBenchCatalog } from './lib/catalog.mjs';
+import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { topFrames } from './lib/cpu-profile.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
-import { edcpsArgs, freePort, startProcess } from './lib/server.mjs';
+import { edcpsArgs, freePort, serverEnv as benchServerEnv, startProcess } from './lib/server.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -56,19 +56,7 @@ const results = {
   profiles: {},
 };
 
-function serverEnv(dataDir, port, extra = {}) {
-  return {
-    EDCPS_DATA_DIR: dataDir,
-    EDCPS_DATABASE_URL: `sqlite:${path.join(dataDir, 'edcps.db')}`,
-    EDCPS_HOST: '127.0.0.1',
-    EDCPS_PORT: String(port),
-    EDCPS_ACCESS_KEY_ID: creds.accessKeyId,
-    EDCPS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    EDCPS_MASTER_KEY: '11'.repeat(32),
-    EDCPS_TIME_SCALE: '0',
-    ...extra,
-  };
-}
+const serverEnv = (dataDir, port, extra = {}) => benchServerEnv(dataDir, port, creds, extra);
 
 async function startEdcps(name, env) {
   const port = Number(env.EDCPS_PORT);
@@ -179,23 +167,7 @@ async function benchDb(name) {
   };
 }
 
-function specFor(subnet, count, name) {
-  return {
-    az: subnet.az,
-    deviceType: cat.deviceType,
-    imageType: 'standard',
-    osTypeId: cat.osTypeId,
-    sysRaidTypeId: cat.sysRaidTypeId,
-    dataRaidTypeId: cat.dataRaidTypeId,
-    networkType: 'vpc',
-    subnetId: subnet.id,
-    enableInternet: 'no',
-    name,
-    password: 'Bench#2024xQ',
-    count,
-    charge: { chargeMode: 'postpaid_by_duration' },
-  };
-}
+const specFor = (subnet, count, name) => instanceSpec(cat, subnet, count, name);
 
 /** Creates `n` instances through createInstances in chunks; returns ms spent in the calls. */
 async function createMany(call, subnet, n, name = 'seed') {

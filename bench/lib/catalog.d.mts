@@ -8,3 +8,9 @@ export interface BenchCatalog {
   dataRaidTypeId: string;
 }
 export function writeBenchCatalog(root: string, dir: string, devicesPerAz: number): BenchCatalog;
+export function instanceSpec(
+  cat: BenchCatalog,
+  subnet: { id: string; az: string },
+  count: number,
+  name: string,
+): Record<string, unknown>;

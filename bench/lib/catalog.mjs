@@ -25,3 +25,22 @@ export function writeBenchCatalog(root, dir, devicesPerAz) {
     dataRaidTypeId: raid('data').raidTypeId,
   };
 }
+
+/** A createInstances spec on the bench catalog: no internet, postpaid, a fixed password. */
+export function instanceSpec(cat, subnet, count, name) {
+  return {
+    az: subnet.az,
+    deviceType: cat.deviceType,
+    imageType: 'standard',
+    osTypeId: cat.osTypeId,
+    sysRaidTypeId: cat.sysRaidTypeId,
+    dataRaidTypeId: cat.dataRaidTypeId,
+    networkType: 'vpc',
+    subnetId: subnet.id,
+    enableInternet: 'no',
+    name,
+    password: 'Bench#2024xQ',
+    count,
+    charge: { chargeMode: 'postpaid_by_duration' },
+  };
+}

@@ -103,3 +103,18 @@ export async function startProcess({ name, args, env, port, logDir, profileDir, 
 export function edcpsArgs(root) {
   return [path.join(root, 'bin/edcps.js'), 'serve'];
 }
+
+/** The environment of a bench server: SQLite in `dataDir`, fixed credentials and master key, time scale 0. */
+export function serverEnv(dataDir, port, creds, extra = {}) {
+  return {
+    EDCPS_DATA_DIR: dataDir,
+    EDCPS_DATABASE_URL: `sqlite:${path.join(dataDir, 'edcps.db')}`,
+    EDCPS_HOST: '127.0.0.1',
+    EDCPS_PORT: String(port),
+    EDCPS_ACCESS_KEY_ID: creds.accessKeyId,
+    EDCPS_SECRET_ACCESS_KEY: creds.secretAccessKey,
+    EDCPS_MASTER_KEY: '11'.repeat(32),
+    EDCPS_TIME_SCALE: '0',
+    ...extra,
+  };
+}

@@ -1,7 +1,8 @@
 import type { Caller } from '../../src/domain/deps.js';
 import { allocateInstanceIps } from '../../src/domain/network/instance-network.js';
 import { newId } from '../../src/domain/ids.js';
-import { AZ, DEVICE_TYPE, REGION, type TestHarness, resultOf } from '../helpers/harness.js';
+import { AZ, REGION, type TestHarness, resultOf } from '../helpers/harness.js';
+import { instanceRowFixture } from '../helpers/instance-row.js';
 
 /**
  * TEST SETUP ONLY: puts a minimal instance row straight into the `instances` table (owned by
@@ -35,64 +36,23 @@ export async function insertTestInstance(
     const now = deps.clock.now();
     await tx
       .insertInto('instances')
-      .values({
-        id,
-        account_id: accountId,
-        region_id: REGION,
-        az_id: AZ,
-        device_type: DEVICE_TYPE,
-        device_id: null,
-        name: 'test-instance',
-        hostname: 'test',
-        description: '',
-        status: opts.status ?? 'running',
-        image_type: 'standard',
-        os_type_id: '',
-        os_name: '',
-        os_type: '',
-        os_version: '',
-        sys_raid_type_id: '',
-        sys_raid_type: '',
-        data_raid_type_id: '',
-        data_raid_type: '',
-        network_type: 'vpc',
-        vpc_id: subnet.vpcId,
-        subnet_id: subnet.id,
-        private_ip: ip,
-        enable_internet: 'no',
-        line_type: '',
-        bandwidth: 0,
-        extra_uplink_bandwidth: 0,
-        elastic_ip_id: null,
-        keypair_id: '',
-        interface_mode: opts.extension ? 'dual' : 'bond',
-        extension_vpc_id: opts.extension?.vpcId ?? '',
-        extension_subnet_id: opts.extension?.id ?? '',
-        extension_private_ip: extIp,
-        extension_enable_internet: 'no',
-        extension_elastic_ip_id: null,
-        extension_bandwidth: 0,
-        extension_extra_uplink_bandwidth: 0,
-        agent_status: '',
-        resource_tags: '[]',
-        action: null,
-        step: null,
-        next_run_at: null,
-        lease_owner: null,
-        lease_until: null,
-        attempts: 0,
-        last_error: '',
-        secrets_sealed: null,
-        action_input: '{}',
-        charge_mode: 'postpaid_by_duration',
-        charge_unit: '',
-        charge_duration: 0,
-        auto_renew: 0,
-        charge_start: now,
-        charge_expire: null,
-        created_at: now,
-        updated_at: now,
-      })
+      .values(
+        instanceRowFixture({
+          id,
+          account_id: accountId,
+          name: 'test-instance',
+          hostname: 'test',
+          status: opts.status ?? 'running',
+          vpc_id: subnet.vpcId,
+          subnet_id: subnet.id,
+          private_ip: ip,
+          interface_mode: opts.extension ? 'dual' : 'bond',
+          extension_vpc_id: opts.extension?.vpcId ?? '',
+          extension_subnet_id: opts.extension?.id ?? '',
+          extension_private_ip: extIp,
+          created_at: now,
+        }),
+      )
       .execute();
     return { instanceId: id, privateIp: ip };
   });

@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { type Store, openStore } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
 
 /**
  * Test databases. Without EDCPS_TEST_PG_URL every test gets a fresh SQLite file. With it
@@ -43,6 +45,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh test database, opened and migrated: for tests of the store below the services. */
+export async function createMigratedStore(): Promise<{
+  db: TestDatabase;
+  store: Store;
+  close(): Promise<void>;
+}> {
+  const db = await createTestDatabase();
+  const store = openStore(db.url);
+  await migrate(store);
+  return {
+    db,
+    store,
+    async close() {
+      await store.close();
+      await db.drop();
     },
   };
 }

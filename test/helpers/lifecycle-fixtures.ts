@@ -1,6 +1,7 @@
 import { newId } from '../../src/domain/ids.js';
 import type { InstancesTable } from '../../src/store/tables.js';
-import { AZ, type Credentials, DEVICE_TYPE, REGION, type TestHarness } from './harness.js';
+import { AZ, type Credentials, REGION, type TestHarness } from './harness.js';
+import { instanceRowFixture } from './instance-row.js';
 
 /**
  * Instance rows written straight into the database, so lifecycle intents can be tested in any
@@ -33,65 +34,28 @@ export async function insertInstance(
   const id = over.id ?? newId('instance');
   await h.runtime.store.db
     .insertInto('instances')
-    .values({
-      id,
-      account_id: accountId,
-      region_id: REGION,
-      az_id: AZ,
-      device_type: DEVICE_TYPE,
-      device_id: null,
-      name: 'web-1',
-      hostname: 'host-0-10',
-      description: 'front end',
-      status: 'running',
-      image_type: 'standard',
-      os_type_id: 'o-centos79x8664000000000000000',
-      os_name: 'CentOS 7.9(x86_64)',
-      os_type: 'CentOS',
-      os_version: '7.9',
-      sys_raid_type_id: SYS_NORAID,
-      sys_raid_type: 'NORAID',
-      data_raid_type_id: DATA_RAID0,
-      data_raid_type: 'RAID0',
-      network_type: 'vpc',
-      vpc_id: 'vpc-fixture',
-      subnet_id: 'subnet-fixture',
-      private_ip: '10.0.0.10',
-      enable_internet: 'no',
-      line_type: '',
-      bandwidth: 0,
-      extra_uplink_bandwidth: 0,
-      elastic_ip_id: null,
-      keypair_id: '',
-      interface_mode: 'bond',
-      extension_vpc_id: '',
-      extension_subnet_id: '',
-      extension_private_ip: '',
-      extension_enable_internet: 'no',
-      extension_elastic_ip_id: null,
-      extension_bandwidth: 0,
-      extension_extra_uplink_bandwidth: 0,
-      agent_status: '',
-      resource_tags: '[]',
-      action: null,
-      step: null,
-      next_run_at: null,
-      lease_owner: null,
-      lease_until: null,
-      attempts: 0,
-      last_error: '',
-      secrets_sealed: null,
-      action_input: '',
-      charge_mode: 'postpaid_by_duration',
-      charge_unit: '',
-      charge_duration: 0,
-      auto_renew: 0,
-      charge_start: now,
-      charge_expire: null,
-      created_at: now,
-      updated_at: now,
-      ...over,
-    })
+    .values(
+      instanceRowFixture({
+        id,
+        account_id: accountId,
+        name: 'web-1',
+        hostname: 'host-0-10',
+        description: 'front end',
+        os_type_id: 'o-centos79x8664000000000000000',
+        os_name: 'CentOS 7.9(x86_64)',
+        os_type: 'CentOS',
+        os_version: '7.9',
+        sys_raid_type_id: SYS_NORAID,
+        sys_raid_type: 'NORAID',
+        data_raid_type_id: DATA_RAID0,
+        data_raid_type: 'RAID0',
+        action_input: '',
+        charge_start: now,
+        created_at: now,
+        updated_at: now,
+        ...over,
+      }),
+    )
     .execute();
   return id;
 }

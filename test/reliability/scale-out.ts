@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { ACTIONS, loadCatalogFile } from '../../src/domain/catalog/catalog-file.js';
+import { instanceSpec } from '../../bench/lib/catalog.mjs';
 import { openStore } from '../../src/store/db.js';
 import { createNetworks, createTenants, nodeEnv } from './lib/bootstrap.js';
 import {
@@ -73,21 +74,7 @@ export async function runScaleOut(o: {
         const token = `scaleout-${i}`;
         const body = {
           clientToken: token,
-          instanceSpec: {
-            az: subnet.az,
-            deviceType: cat.deviceType,
-            imageType: 'standard',
-            osTypeId: cat.osTypeId,
-            sysRaidTypeId: cat.sysRaidTypeId,
-            dataRaidTypeId: cat.dataRaidTypeId,
-            networkType: 'vpc',
-            subnetId: subnet.id,
-            enableInternet: 'no',
-            name: 'scaleout',
-            password: 'Rl7#kq2Lw9xB',
-            count: per,
-            charge: { chargeMode: 'postpaid_by_duration' },
-          },
+          instanceSpec: instanceSpec(cat, subnet, per, 'scaleout'),
         };
         return batch.send(
           t,

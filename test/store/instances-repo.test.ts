@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/domain/ids.js';
 import type { Db } from '../../src/store/db.js';
 import {
   type InstanceRow,
@@ -16,23 +15,15 @@ import {
   saveProgress,
 } from '../../src/store/repositories/instances-repo.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
+import { instanceRowFixture } from '../helpers/instance-row.js';
 
 const OWNER = { accountId: 'acc-store', regionId: 'cn-east-tz1' };
 const T0 = Date.UTC(2030, 0, 1);
 
 function row(over: Partial<InstanceRow> = {}): InstanceRow {
-  return {
-    id: newId('instance'),
+  return instanceRowFixture({
     account_id: OWNER.accountId,
     region_id: OWNER.regionId,
-    az_id: 'cn-east-tz1a',
-    device_type: 'edcps.c.normal1',
-    device_id: null,
-    name: 'node',
-    hostname: 'node',
-    description: '',
-    status: 'running',
-    image_type: 'standard',
     os_type_id: 'o-x',
     os_name: 'X',
     os_type: 'x',
@@ -41,45 +32,15 @@ function row(over: Partial<InstanceRow> = {}): InstanceRow {
     sys_raid_type: 'RAID1',
     data_raid_type_id: 'r-d',
     data_raid_type: 'RAID0',
-    network_type: 'vpc',
     vpc_id: 'vpc-none',
     subnet_id: 'subnet-none',
     private_ip: '10.0.0.2',
-    enable_internet: 'no',
-    line_type: '',
-    bandwidth: 0,
-    extra_uplink_bandwidth: 0,
-    elastic_ip_id: null,
-    keypair_id: '',
-    interface_mode: 'bond',
-    extension_vpc_id: '',
-    extension_subnet_id: '',
-    extension_private_ip: '',
     extension_enable_internet: '',
-    extension_elastic_ip_id: null,
-    extension_bandwidth: 0,
-    extension_extra_uplink_bandwidth: 0,
-    agent_status: '',
-    resource_tags: '[]',
-    action: null,
-    step: null,
-    next_run_at: null,
-    lease_owner: null,
-    lease_until: null,
-    attempts: 0,
-    last_error: '',
-    secrets_sealed: null,
-    action_input: '{}',
+    charge_start: T0,
     created_at: T0,
     updated_at: T0,
-    charge_mode: 'postpaid_by_duration',
-    charge_unit: '',
-    charge_duration: 0,
-    auto_renew: 0,
-    charge_start: T0,
-    charge_expire: null,
     ...over,
-  };
+  });
 }
 
 const inFlight = (over: Partial<InstanceRow> = {}) =>

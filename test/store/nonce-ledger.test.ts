@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nonceLedger } from '../../src/domain/account/nonce-ledger.js';
 import { type Store, openStore } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { DIALECT_UNDER_TEST, type TestDatabase, createTestDatabase } from '../helpers/databases.js';
+import { DIALECT_UNDER_TEST, createMigratedStore } from '../helpers/databases.js';
 
 /** Replay protection on the database under test (SQLite: memory + log; PostgreSQL: unique index). */
 describe(`nonce ledger (${DIALECT_UNDER_TEST})`, () => {
-  let db: TestDatabase;
+  let t: Awaited<ReturnType<typeof createMigratedStore>>;
   let store: Store;
   const later = () => Date.now() + 900_000;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    store = openStore(db.url);
-    await migrate(store);
+    t = await createMigratedStore();
+    store = t.store;
   });
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
-  });
+  afterAll(() => t.close());
 
   it('accepts a nonce once, also when it arrives twice in one batch', async () => {
     const l = nonceLedger(store);
@@ -47,7 +42,7 @@ describe(`nonce ledger (${DIALECT_UNDER_TEST})`, () => {
 
   it('still refuses a replay after a restart (a new process on the same database)', async () => {
     expect(await nonceLedger(store).remember('KEY4', 'before-restart', later())).toBe(true);
-    const other = openStore(db.url);
+    const other = openStore(t.db.url);
     try {
       expect(await nonceLedger(other).remember('KEY4', 'before-restart', later())).toBe(false);
       expect(await nonceLedger(other).remember('KEY4', 'after-restart', later())).toBe(true);

@@ -1,23 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceSimTime, openSimClock, resolveTimeMode } from '../../src/domain/operator/sim-clock.js';
-import { type Store, openStore } from '../../src/store/db.js';
-import { migrate } from '../../src/store/migrate.js';
-import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
+import type { Store } from '../../src/store/db.js';
+import { createMigratedStore } from '../helpers/databases.js';
 
 describe('manual time mode clock', () => {
-  let db: TestDatabase;
+  let t: Awaited<ReturnType<typeof createMigratedStore>>;
   let store: Store;
   const T0 = Date.UTC(2030, 0, 1);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    store = openStore(db.url);
-    await migrate(store);
+    t = await createMigratedStore();
+    store = t.store;
   });
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
-  });
+  afterAll(() => t.close());
 
   it('starts at wall time on first use and then stands still', async () => {
     const clock = await openSimClock(store, () => T0);

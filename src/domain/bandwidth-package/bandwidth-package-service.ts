@@ -11,6 +11,7 @@ import {
   EXTRA_UPLINK_MAX,
   type PageRequest,
   asSpec,
+  bandwidthChange,
   purchaseCount,
 } from '../elastic-ip/purchase-rules.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
@@ -158,11 +159,7 @@ export function createBandwidthPackageService(deps: Deps) {
       id: string,
       input: { clientToken?: string; bandwidth: unknown; extraUplinkBandwidth?: unknown },
     ) {
-      const bandwidth = requireInt('bandwidth', input.bandwidth, BANDWIDTH_MIN, BANDWIDTH_MAX);
-      const extra =
-        input.extraUplinkBandwidth === undefined
-          ? undefined
-          : intInRange('extraUplinkBandwidth', input.extraUplinkBandwidth, 0, EXTRA_UPLINK_MAX);
+      const { bandwidth, extra } = bandwidthChange(input);
       const key = idempotencyKey(caller, 'modifyBandwidthPackageBandwidth', input.clientToken);
       return idempotent(store, key, now, async (tx) => {
         await eipRepo.lockRegion(tx, caller.regionId);

@@ -19,6 +19,7 @@ import {
   EXTRA_UPLINK_MAX,
   type PageRequest,
   asSpec,
+  bandwidthChange,
   purchaseCount,
 } from './purchase-rules.js';
 import { bandwidthStock, requireBandwidth } from './bandwidth-stock.js';
@@ -179,11 +180,7 @@ export function createElasticIpService(deps: Deps) {
       elasticIpId: string,
       input: { clientToken?: string; bandwidth: unknown; extraUplinkBandwidth?: unknown },
     ) {
-      const bandwidth = requireInt('bandwidth', input.bandwidth, BANDWIDTH_MIN, BANDWIDTH_MAX);
-      const extra =
-        input.extraUplinkBandwidth === undefined
-          ? undefined
-          : intInRange('extraUplinkBandwidth', input.extraUplinkBandwidth, 0, EXTRA_UPLINK_MAX);
+      const { bandwidth, extra } = bandwidthChange(input);
       const key = idempotencyKey(caller, 'modifyElasticIpBandwidth', input.clientToken);
       return idempotent(store, key, now, async (tx) => {
         await repo.lockRegion(tx, caller.regionId);

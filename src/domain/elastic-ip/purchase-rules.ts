@@ -1,9 +1,27 @@
 import { invalidArgument, missingArgument, outOfRange } from '../errors.js';
+import { intInRange, requireInt } from '../validate.js';
 
 /** Rules shared by elastic IP and bandwidth package purchases (reference §f.2). */
 export const BANDWIDTH_MIN = 1;
 export const BANDWIDTH_MAX = 10240;
 export const EXTRA_UPLINK_MAX = 10240;
+
+/**
+ * The body of modifyElasticIpBandwidth and modifyBandwidthPackageBandwidth: `bandwidth` required
+ * in [1, 10240]; `extraUplinkBandwidth` in [0, 10240], undefined (keep the current value) when absent.
+ */
+export function bandwidthChange(input: { bandwidth: unknown; extraUplinkBandwidth?: unknown }): {
+  bandwidth: number;
+  extra: number | undefined;
+} {
+  return {
+    bandwidth: requireInt('bandwidth', input.bandwidth, BANDWIDTH_MIN, BANDWIDTH_MAX),
+    extra:
+      input.extraUplinkBandwidth === undefined
+        ? undefined
+        : intInRange('extraUplinkBandwidth', input.extraUplinkBandwidth, 0, EXTRA_UPLINK_MAX),
+  };
+}
 
 export interface PageRequest {
   pageNumber: number;

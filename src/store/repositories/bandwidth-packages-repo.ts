@@ -1,4 +1,5 @@
 import { type Executor, isPostgres } from '../db.js';
+import { regionBandwidthSum } from './bandwidth-sum.js';
 import { likeSubstring } from './like.js';
 import { paged } from '../paging.js';
 import type { BandwidthPackagesTable } from '../tables.js';
@@ -53,20 +54,8 @@ export async function countMembers(db: Executor, packageId: string): Promise<num
 }
 
 /** Bandwidth sold to packages in the region. */
-export async function packagesBandwidth(
-  db: Executor,
-  regionId: string,
-): Promise<{ bandwidth: number; extra: number }> {
-  const r = await db
-    .selectFrom('bandwidth_packages')
-    .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>('bandwidth'), eb.lit(0)).as('bw'),
-      eb.fn.coalesce(eb.fn.sum<number>('extra_uplink_bandwidth'), eb.lit(0)).as('extra'),
-    ])
-    .where('region_id', '=', regionId)
-    .executeTakeFirst();
-  return { bandwidth: Number(r?.bw ?? 0), extra: Number(r?.extra ?? 0) };
-}
+export const packagesBandwidth = (db: Executor, regionId: string) =>
+  regionBandwidthSum(db, 'bandwidth_packages', regionId);
 
 export async function updateBandwidthPackage(
   tx: Executor,

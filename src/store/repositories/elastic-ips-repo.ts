@@ -1,4 +1,5 @@
 import { type Executor, isPostgres } from '../db.js';
+import { regionBandwidthSum } from './bandwidth-sum.js';
 import { paged } from '../paging.js';
 import type { AliasIpsTable, ElasticIpsTable, InstancesTable, RegionsTable } from '../tables.js';
 
@@ -143,21 +144,8 @@ export async function countQuotaElasticIps(
 }
 
 /** Bandwidth taken by elastic IPs outside packages (a package's members share its bandwidth). */
-export async function standaloneBandwidth(
-  db: Executor,
-  regionId: string,
-): Promise<{ bandwidth: number; extra: number }> {
-  const r = await db
-    .selectFrom('elastic_ips')
-    .select((eb) => [
-      eb.fn.coalesce(eb.fn.sum<number>('bandwidth'), eb.lit(0)).as('bw'),
-      eb.fn.coalesce(eb.fn.sum<number>('extra_uplink_bandwidth'), eb.lit(0)).as('extra'),
-    ])
-    .where('region_id', '=', regionId)
-    .where('bandwidth_package_id', 'is', null)
-    .executeTakeFirst();
-  return { bandwidth: Number(r?.bw ?? 0), extra: Number(r?.extra ?? 0) };
-}
+export const standaloneBandwidth = (db: Executor, regionId: string) =>
+  regionBandwidthSum(db, 'standalone_elastic_ips', regionId);
 
 export async function updateElasticIp(
   tx: Executor,

@@ -297,6 +297,18 @@ for (const d of [small, large]) {
   results.bare.one = medianOf(rounds.bareOne);
   results.rounds = rounds;
   await stopAndProfile(S);
+  // For comparison, reads with nothing kept in memory: every request another stored instance.
+  const allIds = large.db
+    .prepare(`select id from instances order by random()`)
+    .all()
+    .map((r) => r.id);
+  let k = 0;
+  results.edcps['describeInstance@uncached'] = await load({
+    url: L.url,
+    method: 'GET',
+    nextPath: () => `/v1/regions/${cat.regionId}/instances/${allIds[k++ % allIds.length]}`,
+    sign,
+  });
   // createInstances between two baseline measurements (their median is the baseline).
   rounds.barePut.push(await bareLoad.put());
   results.edcps.createInstances = await load({

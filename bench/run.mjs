@@ -34,6 +34,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WRITE_DOCS = process.env.BENCH_DOCS ? process.env.BENCH_DOCS === '1' : INSTANCES === 100_000;
 const CREATE_CHUNK = 1_000;
+/** Describe rounds (bare, 1,000, full): the figures are medians over rounds, ratios taken within each round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-bench-'));
@@ -264,8 +266,8 @@ for (const d of [small, large]) {
       .all()
       .map((r) => r.id);
   const rounds = { list1k: [], listFull: [], one1k: [], oneFull: [], bareList: [], bareOne: [], barePut: [] };
-  log('bare Fastify and edcps, alternately: 3 rounds');
-  for (let r = 0; r < 3; r++) {
+  log(`bare Fastify and edcps, alternately: ${ROUNDS} rounds`);
+  for (let r = 0; r < ROUNDS; r++) {
     rounds.bareList.push(await bareLoad.list());
     rounds.bareOne.push(await bareLoad.one());
     for (const [key, server, d] of [
@@ -295,6 +297,15 @@ for (const d of [small, large]) {
   results.edcps['describeInstance@full'] = medianOf(rounds.oneFull);
   results.bare.list = medianOf(rounds.bareList);
   results.bare.one = medianOf(rounds.bareOne);
+  // Ratios within each round, then their median: the machine's speed drifts between rounds, and a
+  // ratio of two medians can pair a fast round's numerator with a slow round's denominator.
+  const perRound = (f) => median(rounds.bareList.map((_, r) => f(r)));
+  results.ratios = {
+    list: perRound((r) => rounds.listFull[r].rps / rounds.bareList[r].rps),
+    one: perRound((r) => rounds.oneFull[r].rps / rounds.bareOne[r].rps),
+    listGrowth: perRound((r) => rounds.listFull[r].latencyMeanMs / rounds.list1k[r].latencyMeanMs),
+    oneGrowth: perRound((r) => rounds.oneFull[r].latencyMeanMs / rounds.one1k[r].latencyMeanMs),
+  };
   results.rounds = rounds;
   await stopAndProfile(S);
   // For comparison, reads with nothing kept in memory: every request another stored instance.

@@ -28,7 +28,8 @@ function rows(r) {
     cr >= 0.25,
   );
   const list = e['describeInstances@full'];
-  const lr = ratio(list.rps, b.list.rps);
+  // Median of the ratios within each round where the run has rounds (see bench/run.mjs).
+  const lr = r.ratios?.list ?? ratio(list.rps, b.list.rps);
   add(
     `describeInstances, first page of 20 (${n} stored)`,
     `${rps(list)}; ${lat(list)}`,
@@ -38,7 +39,7 @@ function rows(r) {
     lr >= 0.4,
   );
   const one = e['describeInstance@full'];
-  const or = ratio(one.rps, b.one.rps);
+  const or = r.ratios?.one ?? ratio(one.rps, b.one.rps);
   add(
     `describeInstance, 1,000 random ids (${n} stored)`,
     `${rps(one)}; ${lat(one)}`,
@@ -61,7 +62,7 @@ function rows(r) {
     );
   }
   const small = e['describeInstances@1k'];
-  const growth = list.latencyMeanMs / small.latencyMeanMs;
+  const growth = r.ratios?.listGrowth ?? list.latencyMeanMs / small.latencyMeanMs;
   add(
     `describeInstances mean latency, ${n} vs 1,000 stored`,
     `${list.latencyMeanMs.toFixed(2)} ms vs ${small.latencyMeanMs.toFixed(2)} ms (p99 ${list.latencyP99Ms.toFixed(1)} vs ${small.latencyP99Ms.toFixed(1)} ms)`,
@@ -71,7 +72,7 @@ function rows(r) {
     growth <= 1.5,
   );
   const oneSmall = e['describeInstance@1k'];
-  const oneGrowth = one.latencyMeanMs / oneSmall.latencyMeanMs;
+  const oneGrowth = r.ratios?.oneGrowth ?? one.latencyMeanMs / oneSmall.latencyMeanMs;
   add(
     `describeInstance mean latency, ${n} vs 1,000 stored`,
     `${one.latencyMeanMs.toFixed(2)} ms vs ${oneSmall.latencyMeanMs.toFixed(2)} ms`,
@@ -125,12 +126,32 @@ export function renderTable(r) {
   return [`edcps benchmarks — ${r.machine}`, ...lines].join('\n');
 }
 
+/** Every round of the describe measurements, so the spread behind each median shows. */
+function perRoundTable(r) {
+  const rd = r.rounds;
+  if (!rd?.bareList) return [];
+  const cell = (m) => `${Math.round(m.rps)} req/s, ${m.latencyMeanMs.toFixed(2)} ms`;
+  return [
+    'The describe rounds, in the order they ran:',
+    '',
+    '| Round | bare list | list at 1,000 | list at full | ratio | bare one | one at 1,000 | one at full | ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rd.bareList.map(
+      (_, i) =>
+        `| ${i + 1} | ${cell(rd.bareList[i])} | ${cell(rd.list1k[i])} | ${cell(rd.listFull[i])} | ` +
+        `${((100 * rd.listFull[i].rps) / rd.bareList[i].rps).toFixed(1)} % | ${cell(rd.bareOne[i])} | ` +
+        `${cell(rd.one1k[i])} | ${cell(rd.oneFull[i])} | ${((100 * rd.oneFull[i].rps) / rd.bareOne[i].rps).toFixed(1)} % |`,
+    ),
+    '',
+  ];
+}
+
 export function renderMarkdown(r) {
   const s = r.settings;
   return [
     `Run on ${r.machine}; ${s.connections} connections, ${s.warmup} s warm-up then ${s.seconds} s per measurement; ` +
-      'bare Fastify is measured next to each figure; describe figures are the medians of 3 rounds alternating between ' +
-      'bare Fastify and the 1,000- and the 100,000-instance database.',
+      `bare Fastify is measured next to each figure; describe figures are medians over ${r.rounds?.bareList?.length ?? 1} rounds alternating between ` +
+      'bare Fastify and the 1,000- and the 100,000-instance database, their ratios medians of the ratios within each round.',
     '',
     '| Measure | edcps | bare Fastify | Figure | Target | |',
     '|---|---|---|---|---|---|',
@@ -139,6 +160,7 @@ export function renderMarkdown(r) {
         `| ${x.measure} | ${x.value} | ${x.baseline || '—'} | **${x.figure}** | ${x.target} | ${x.met === null ? '' : x.met ? 'met' : '**missed**'} |`,
     ),
     '',
+    ...perRoundTable(r),
     `Seeding: catalog sync of the bench catalog ${r.seeding.catalogSyncMs} ms; ` +
       `${r.seeding.createBatch.instances} instances created with the reconciler off in ${r.seeding.createBatch.ms} ms of createInstances calls (count ${1000} per call); ` +
       `the remaining ${r.seeding.rest.instances} created and provisioned in ${Math.round(r.seeding.rest.ms / 1000)} s. ` +

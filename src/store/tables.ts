@@ -161,7 +161,7 @@ export interface SecondaryCidrsTable {
   created_at: number;
 }
 
-/** SQLite only (migration 0004): digests of the nonces seen, as two 48-bit integers. */
+/** SQLite only (migration 0004): digests of the nonces seen, as two 32-bit integers. */
 export interface NonceLogTable {
   h1: number;
   h2: number;

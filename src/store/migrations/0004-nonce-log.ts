@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect.js';
 /**
  * SQLite only: nonces as an append-only log, for the server that owns the database file. Replays
  * are refused from memory (NonceLedger), the log makes that memory survive a restart. Each row
- * is a 96-bit digest of (access key, nonce) in two 48-bit integers, as the memory holds it.
+ * is a 63-bit digest of (access key, nonce) in two 32-bit integers, as the memory holds it.
  * Appending costs a page or two per commit where the unique index of seen_nonces wrote a random
  * page per nonce — the largest part of a cheap signed request. PostgreSQL keeps seen_nonces:
  * there its unique index is what refuses a replay across processes.

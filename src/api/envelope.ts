@@ -1,16 +1,9 @@
 import { ApiError, internal, invalidArgument, isApiError } from '../domain/errors.js';
 
-export interface SuccessEnvelope<T> {
-  requestId: string;
-  result: T;
-}
-
 export interface ErrorEnvelope {
   requestId: string;
   error: { code: number; status: string; message: string };
 }
-
-export const success = <T>(requestId: string, result: T): SuccessEnvelope<T> => ({ requestId, result });
 
 export const failure = (requestId: string, e: ApiError): ErrorEnvelope => ({
   requestId,

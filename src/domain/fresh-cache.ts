@@ -1,4 +1,5 @@
 import type { Store } from '../store/db.js';
+import { perStore } from './per-store.js';
 
 /**
  * Values read on every request (access keys, operation faults) kept in memory while they cannot
@@ -41,13 +42,6 @@ export class FreshCache<K, V> {
   }
 }
 
-const perStore = new WeakMap<object, Map<string, FreshCache<unknown, unknown>>>();
-
 /** The one cache named `name` of this store, shared by every service built on it. */
-export function sharedCache<K, V>(store: Pick<Store, 'externalChanges'>, name: string): FreshCache<K, V> {
-  let caches = perStore.get(store);
-  if (caches === undefined) perStore.set(store, (caches = new Map()));
-  let cache = caches.get(name);
-  if (cache === undefined) caches.set(name, (cache = new FreshCache<unknown, unknown>(store)));
-  return cache as FreshCache<K, V>;
-}
+export const sharedCache = <K, V>(store: Pick<Store, 'externalChanges'>, name: string): FreshCache<K, V> =>
+  perStore(store, `fresh:${name}`, () => new FreshCache<K, V>(store));

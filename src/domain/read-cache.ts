@@ -1,4 +1,5 @@
 import type { Store } from '../store/db.js';
+import { perStore } from './per-store.js';
 
 /** A read result and the simulated time until which it stays true without any write. */
 export interface Timed<V> {
@@ -37,13 +38,6 @@ export class ReadCache<V> {
   }
 }
 
-const perStore = new WeakMap<object, Map<string, ReadCache<unknown>>>();
-
 /** The one read cache named `name` of this store, shared by every service built on it. */
-export function sharedReadCache<V>(store: Pick<Store, 'readGeneration'>, name: string): ReadCache<V> {
-  let caches = perStore.get(store);
-  if (caches === undefined) perStore.set(store, (caches = new Map()));
-  let cache = caches.get(name);
-  if (cache === undefined) caches.set(name, (cache = new ReadCache<unknown>(store)));
-  return cache as ReadCache<V>;
-}
+export const sharedReadCache = <V>(store: Pick<Store, 'readGeneration'>, name: string): ReadCache<V> =>
+  perStore(store, `read:${name}`, () => new ReadCache<V>(store));

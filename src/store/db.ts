@@ -141,7 +141,7 @@ export interface Store {
   /**
    * A number that changes whenever another connection (another process: the admin CLI) has
    * committed since the last call — SQLite's `data_version`, read without a query round trip.
-   * Undefined on PostgreSQL, which cannot tell cheaply: caches there expire by time instead.
+   * Undefined on PostgreSQL, which cannot tell cheaply: nothing is kept in memory there.
    */
   externalChanges(): number | undefined;
   /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RaceBed, raceBed, runningInstances, split, storm } from './support.js';
+import { type RaceBed, raceBed, runningInstances, split, storm, expectAllRefused } from './support.js';
 
 /**
  * Conflicting requests on one elastic IP or one instance, sent at once: exactly one wins, the
@@ -51,13 +51,12 @@ describe('conflicting actions (associateElasticIp, disassociateElasticIp, delete
     expect(b.fromEips).toHaveLength(1);
     const winner = instances[answers.indexOf(ok[0])];
     expect(b.fromEips).toEqual([`${winner}→${eip}`]);
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 400,
-        status: 'FAILED_PRECONDITION',
-        message: `elastic IP ${eip} is already associated with instance ${winner}; disassociate it first`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      400,
+      'FAILED_PRECONDITION',
+      `elastic IP ${eip} is already associated with instance ${winner}; disassociate it first`,
+    );
   });
 
   it('6 elastic IPs associated with one instance at once: exactly one is bound', async () => {
@@ -72,13 +71,12 @@ describe('conflicting actions (associateElasticIp, disassociateElasticIp, delete
     expect(b.fromInstances).toEqual(b.fromEips);
     const winner = eips[answers.indexOf(ok[0])];
     expect(b.fromInstances).toEqual([`${instance}→${winner}`]);
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 400,
-        status: 'FAILED_PRECONDITION',
-        message: `instance ${instance} already has elastic IP ${winner} on its primary NIC; disassociate it first`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      400,
+      'FAILED_PRECONDITION',
+      `instance ${instance} already has elastic IP ${winner} on its primary NIC; disassociate it first`,
+    );
   });
 
   it('deleting an elastic IP while associating it: one of the two wins, never both', async () => {

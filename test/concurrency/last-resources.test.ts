@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RaceBed, instanceSpec, raceBed, split, storm } from './support.js';
+import { type RaceBed, instanceSpec, raceBed, split, storm, expectAllRefused } from './support.js';
 
 /**
  * Races for the last devices, public addresses and bandwidth, and for quota: requests sent at
@@ -19,14 +19,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     );
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([6, 4]);
-    for (const f of failed) {
-      expect(f.statusCode).toBe(400);
-      expect(f.body.error).toEqual({
-        code: 400,
-        status: 'FAILED_PRECONDITION',
-        message: `only 0 devices of type ${bed.cat.deviceType} left in AZ ${bed.subnets[0].az}`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      400,
+      'FAILED_PRECONDITION',
+      `only 0 devices of type ${bed.cat.deviceType} left in AZ ${bed.subnets[0].az}`,
+    );
     const devices = await bed.h.runtime.store.db
       .selectFrom('devices')
       .selectAll()
@@ -47,13 +45,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     );
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([6, 4]);
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 400,
-        status: 'FAILED_PRECONDITION',
-        message: `not enough public IPs in region ${bed.cat.regionId}: 1 requested, 0 available`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      400,
+      'FAILED_PRECONDITION',
+      `not enough public IPs in region ${bed.cat.regionId}: 1 requested, 0 available`,
+    );
     const eips = await bed.h.runtime.store.db.selectFrom('elastic_ips').select(['id', 'ip']).execute();
     expect(eips).toHaveLength(6);
     expect(new Set(eips.map((e) => e.ip)).size).toBe(6);
@@ -75,13 +72,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([3, 5]);
     for (const f of failed) expect(f.body.error?.status).toBe('FAILED_PRECONDITION');
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 400,
-        status: 'FAILED_PRECONDITION',
-        message: `not enough bandwidth stock in region ${bed.cat.regionId}: 3 Mbps requested, 1 Mbps available`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      400,
+      'FAILED_PRECONDITION',
+      `not enough bandwidth stock in region ${bed.cat.regionId}: 3 Mbps requested, 1 Mbps available`,
+    );
     const sold = await bed.h.runtime.store.db.selectFrom('elastic_ips').select('bandwidth').execute();
     expect(sold.reduce((n, e) => n + e.bandwidth, 0)).toBe(9);
   });
@@ -95,14 +91,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     );
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([3, 5]);
-    for (const f of failed) {
-      expect(f.statusCode).toBe(429);
-      expect(f.body.error).toEqual({
-        code: 429,
-        status: 'QUOTA_EXCEEDED',
-        message: `instance quota exceeded in region ${bed.cat.regionId}: 3 of 3 in use, 1 requested`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      429,
+      'QUOTA_EXCEEDED',
+      `instance quota exceeded in region ${bed.cat.regionId}: 3 of 3 in use, 1 requested`,
+    );
     expect(await bed.h.runtime.store.db.selectFrom('instances').select('id').execute()).toHaveLength(3);
   });
 
@@ -115,13 +109,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     );
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([2, 4]);
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 429,
-        status: 'QUOTA_EXCEEDED',
-        message: `elastic IP quota exceeded in region ${bed.cat.regionId}: 2 of 2 used, 1 requested`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      429,
+      'QUOTA_EXCEEDED',
+      `elastic IP quota exceeded in region ${bed.cat.regionId}: 2 of 2 used, 1 requested`,
+    );
     expect(await bed.h.runtime.store.db.selectFrom('elastic_ips').select('id').execute()).toHaveLength(2);
   });
 
@@ -132,13 +125,12 @@ describe('races for the last resources (createInstances, applyElasticIps, create
     );
     const { ok, failed } = split(answers);
     expect([ok.length, failed.length]).toEqual([2, 4]);
-    for (const f of failed) {
-      expect(f.body.error).toEqual({
-        code: 429,
-        status: 'QUOTA_EXCEEDED',
-        message: `key pair quota exceeded in region ${bed.cat.regionId}: 2 of 2 used`,
-      });
-    }
+    expectAllRefused(
+      failed,
+      429,
+      'QUOTA_EXCEEDED',
+      `key pair quota exceeded in region ${bed.cat.regionId}: 2 of 2 used`,
+    );
     expect(await bed.h.runtime.store.db.selectFrom('keypairs').select('id').execute()).toHaveLength(2);
   });
 

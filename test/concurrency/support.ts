@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,4 +94,17 @@ export async function runningInstances(bed: RaceBed, count: number, as?: Credent
   if (res.statusCode !== 200) throw new Error(`createInstances: ${JSON.stringify(res.body)}`);
   await settle(bed.h.runtime.services.deps);
   return res.body.result?.instanceIds as string[];
+}
+
+/** Every refused answer of a race is the same JD error, with the HTTP status equal to its code. */
+export function expectAllRefused(
+  failed: readonly ApiResponse[],
+  code: number,
+  status: string,
+  message: string,
+): void {
+  for (const f of failed) {
+    expect(f.statusCode).toBe(code);
+    expect(f.body.error).toEqual({ code, status, message });
+  }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../store/db.js';
+import { perStore } from '../per-store.js';
 import {
   type NonceRow,
   appendNonceLog,
@@ -20,6 +21,8 @@ export interface NonceLedger {
 interface Waiter {
   key: string;
   row: NonceRow;
+  /** SQLite: the digest remember() computed, stored as is. */
+  digest?: Digest;
   resolve: (fresh: boolean) => void;
   reject: (e: unknown) => void;
 }
@@ -38,11 +41,17 @@ abstract class BatchingLedger implements NonceLedger {
   /** Stores a batch; returns the requests whose nonce was new (the others are replays). */
   protected abstract store(batch: readonly Waiter[]): Promise<Set<Waiter>>;
 
-  protected enqueue(accessKeyId: string, nonce: string, expiresAt: number): Promise<boolean> {
+  protected enqueue(
+    accessKeyId: string,
+    nonce: string,
+    expiresAt: number,
+    digest?: Digest,
+  ): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       const key = `${accessKeyId}\n${nonce}`;
       const row = { access_key_id: accessKeyId, nonce, expires_at: expiresAt };
-      if (this.pending.push({ key, row, resolve, reject }) === 1) setImmediate(() => void this.flush());
+      if (this.pending.push({ key, row, digest, resolve, reject }) === 1)
+        setImmediate(() => void this.flush());
     });
   }
 
@@ -196,7 +205,7 @@ class LocalLedger extends BatchingLedger {
     if (this.seen.has(d)) return false;
     this.seen.add(d, expiresAt);
     try {
-      return await this.enqueue(accessKeyId, nonce, expiresAt);
+      return await this.enqueue(accessKeyId, nonce, expiresAt, d);
     } catch (e) {
       // Not stored, so not used: the request fails and its nonce stays available.
       this.seen.delete(d, expiresAt);
@@ -208,7 +217,7 @@ class LocalLedger extends BatchingLedger {
     // Duplicates never get here: remember() refused them from memory.
     await appendNonceLog(
       this.db,
-      batch.map((w) => ({ ...digestOf(w.row.access_key_id, w.row.nonce), expires_at: w.row.expires_at })),
+      batch.map((w) => ({ ...w.digest!, expires_at: w.row.expires_at })),
     );
     return new Set(batch);
   }
@@ -226,14 +235,8 @@ class LocalLedger extends BatchingLedger {
   }
 }
 
-const ledgers = new WeakMap<object, NonceLedger>();
-
 /** The one ledger of this store, shared by every service built on it (one batch per turn). */
-export function nonceLedger(store: Pick<Store, 'db' | 'dialect'>): NonceLedger {
-  let l = ledgers.get(store);
-  if (l === undefined) {
-    l = store.dialect === 'postgres' ? new SharedLedger(store.db) : new LocalLedger(store.db);
-    ledgers.set(store, l);
-  }
-  return l;
-}
+export const nonceLedger = (store: Pick<Store, 'db' | 'dialect'>): NonceLedger =>
+  perStore(store, 'nonce-ledger', () =>
+    store.dialect === 'postgres' ? new SharedLedger(store.db) : new LocalLedger(store.db),
+  );

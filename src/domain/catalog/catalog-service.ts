@@ -1,4 +1,5 @@
 import * as repo from '../../store/repositories/catalog-repo.js';
+import { sharedCache } from '../fresh-cache.js';
 import type { Deps } from '../deps.js';
 import { invalidArgument } from '../errors.js';
 
@@ -11,7 +12,8 @@ export interface RegionModel {
 
 export function createCatalogService(deps: Deps) {
   const db = deps.store.db;
-  let regionCache: { at: number; ids: ReadonlySet<string> } | undefined;
+  /** Region ids: asked on every request with a region in its path; change only with the catalog. */
+  const regions = sharedCache<'ids', ReadonlySet<string>>(deps.store, 'region-ids');
 
   async function requireDeviceType(regionId: string, deviceType: string | undefined, field = 'deviceType') {
     if (deviceType === undefined || deviceType === '') throw invalidArgument(field, 'is required');
@@ -23,16 +25,12 @@ export function createCatalogService(deps: Deps) {
   return {
     requireDeviceType,
 
-    /**
-     * Asked on every request with a region in its path, so the region list is kept for at most
-     * a second (regions change only when a process syncs a new catalog file at start).
-     */
     async regionExists(regionId: string): Promise<boolean> {
-      const now = Date.now();
-      if (regionCache === undefined || now - regionCache.at > 1000) {
-        regionCache = { at: now, ids: new Set((await repo.listRegions(db)).map((r) => r.id)) };
-      }
-      return regionCache.ids.has(regionId);
+      const ids = await regions.get(
+        'ids',
+        async () => new Set((await repo.listRegions(db)).map((r) => r.id)),
+      );
+      return ids.has(regionId);
     },
 
     async describeRegions(): Promise<{ regions: RegionModel[] }> {

@@ -113,11 +113,10 @@ export const liveSeenNonces = (db: Executor, now: number): Promise<NonceRow[]> =
     .where('expires_at', '>=', now)
     .execute();
 
+/** Forgets expired nonces; on SQLite also those of its log (and any stored before migration 0004). */
 export async function purgeNonces(db: Executor, now: number, sqliteLog: boolean): Promise<void> {
-  await db
-    .deleteFrom(sqliteLog ? 'nonce_log' : 'seen_nonces')
-    .where('expires_at', '<', now)
-    .execute();
+  if (sqliteLog) await db.deleteFrom('nonce_log').where('expires_at', '<', now).execute();
+  await db.deleteFrom('seen_nonces').where('expires_at', '<', now).execute();
 }
 
 export const getQuota = (db: Executor, accountId: string, regionId: string): Promise<QuotaRow | undefined> =>

@@ -5,7 +5,9 @@
 //
 // BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
 // (list,one,create) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
-// (.bench-tmp/profiles/quick.cpuprofile), BENCH_NODE_OPTIONS passed to the server's node.
+// (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
+// the last measurement (bench/lib/sql-timing.cjs; the table is in .bench-tmp/quick.stderr),
+// BENCH_NODE_OPTIONS passed to the server's node.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +28,9 @@ const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-ac
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-quick-'));
 const logDir = path.join(ROOT, '.bench-tmp');
 fs.mkdirSync(logDir, { recursive: true });
-const cat = writeBenchCatalog(ROOT, work, STORED * 2);
+// Stock for the seed and for every create the measurement can make: a create that finds the
+// stock gone fails fast, and a rate of such failures is no createInstances figure.
+const cat = writeBenchCatalog(ROOT, work, STORED + 40_000);
 const sign = signerFor(signRequest, creds, cat.regionId);
 const R = `/v1/regions/${cat.regionId}`;
 
@@ -67,7 +71,14 @@ const port = await freePort();
 const dataDir = path.join(work, 'data');
 const env = serverEnv(dataDir, port, creds, {
   EDCPS_CATALOG: cat.file,
-  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  ...(process.env.BENCH_NODE_OPTIONS || process.env.BENCH_SQL
+    ? {
+        NODE_OPTIONS: [
+          process.env.BENCH_NODE_OPTIONS ?? '',
+          process.env.BENCH_SQL ? `--require ${path.join(ROOT, 'bench/lib/sql-timing.cjs')}` : '',
+        ].join(' '),
+      }
+    : {}),
 });
 {
   const rt = await openRuntime(loadConfig({ ...env, EDCPS_LOG_LEVEL: 'warn' }));
@@ -116,6 +127,7 @@ const edcpsLoads = {
   },
 };
 for (const key of ONLY) {
+  if (process.env.BENCH_SQL) process.kill(s.pid, 'SIGUSR2');
   const r = await measure(s, edcpsLoads[key]);
   const b = baseline[key];
   console.log(
@@ -126,4 +138,5 @@ for (const key of ONLY) {
 }
 console.log(`server peak RSS ${Math.round(s.memory().peakMiB)} MB`);
 await s.stop();
+if (process.env.BENCH_SQL) console.log(fs.readFileSync(path.join(logDir, 'quick.stderr'), 'utf8'));
 fs.rmSync(work, { recursive: true, force: true });

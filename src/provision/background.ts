@@ -7,11 +7,14 @@ const HOUSEKEEPING_MS = 60_000;
 
 /**
  * Background work of a serving process: the provisioning reconciler (when
- * `config.reconciler`), and housekeeping (expired nonces, idempotency keys past retention).
+ * `config.reconciler`), WAL checkpoints off the event loop (SQLite), and housekeeping (expired nonces, idempotency keys past retention).
  * Returns a function that stops it and waits for in-flight steps to persist.
  */
 export function startBackground(runtime: Runtime): () => Promise<void> {
   const { services, log, store, config } = runtime;
+  const checkpoints = store.checkpointInBackground((message) =>
+    log.warn({ err: { message } }, 'background WAL checkpoint failed'),
+  );
   const reconciler = config.reconciler ? createReconciler(services.deps) : undefined;
   reconciler?.start();
   if (reconciler) log.info({ owner: reconciler.owner }, 'reconciler started');
@@ -27,5 +30,6 @@ export function startBackground(runtime: Runtime): () => Promise<void> {
   return async () => {
     clearInterval(housekeeping);
     await reconciler?.stop();
+    await checkpoints?.stop();
   };
 }

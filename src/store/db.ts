@@ -15,6 +15,8 @@ import {
   type Transaction,
 } from 'kysely';
 import { type Dialect, dialectOf, sqlitePath } from './dialect.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { groupCommit } from './group-commit.js';
 import type { Database } from './tables.js';
 
 export type Db = Kysely<Database>;
@@ -136,7 +138,10 @@ function sqliteSignals(sqlite: SqliteDatabase.Database) {
 export interface Store {
   readonly db: Db;
   readonly dialect: Dialect;
-  /** Runs `fn` in one transaction; rolls back on throw. */
+  /**
+   * Runs `fn` in one transaction; rolls back on throw. On SQLite, transactions asked for
+   * together share one commit, each in its own savepoint (store/group-commit.ts).
+   */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * A number that changes whenever another connection (another process: the admin CLI) has
@@ -151,6 +156,12 @@ export interface Store {
    * (its uncommitted writes may yet roll back): then nothing read may be reused.
    */
   readGeneration(): number | undefined;
+  /**
+   * SQLite file: from now on the WAL is copied into the database file by a thread of its own
+   * (store/checkpointer.ts) instead of inside the COMMIT that crosses its size limit. For the
+   * serving process; undefined where there is nothing to do (PostgreSQL, in-memory).
+   */
+  checkpointInBackground(onError: (message: string) => void): Checkpointer | undefined;
   close(): Promise<void>;
 }
 
@@ -159,11 +170,15 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
   let db: Db;
   let externalChanges = (): number | undefined => undefined;
   let readGeneration = (): number | undefined => undefined;
+  let transaction: Store['transaction'];
+  let checkpointInBackground: Store['checkpointInBackground'] = () => undefined;
   if (dialect === 'postgres') {
     const pool = new (loadPg().Pool)({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const root = db;
+    transaction = (fn) => root.transaction().execute(fn);
   } else {
     const file = sqlitePath(databaseUrl);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -178,13 +193,22 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     db = new Kysely<Database>({
       dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, signals.wrote) }),
     });
+    transaction = groupCommit(db, () => sqlite.inTransaction);
+    if (file !== ':memory:') {
+      checkpointInBackground = (onError) => {
+        // The backstop: ten times SQLite's default, used only if the thread falls behind.
+        sqlite.pragma('wal_autocheckpoint = 10000');
+        return startCheckpointer(path.resolve(file), { onError });
+      };
+    }
   }
   return {
     db,
     dialect,
-    transaction: (fn) => db.transaction().execute(fn),
+    transaction,
     externalChanges: () => externalChanges(),
     readGeneration: () => readGeneration(),
+    checkpointInBackground: (onError) => checkpointInBackground(onError),
     close: () => db.destroy(),
   };
 }

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The thread's code. A plain script (evaluated, CommonJS), so it runs the same under the built
+ * package and the TypeScript sources the tests load. PASSIVE never blocks a reader or the writer:
+ * it copies what it can and leaves the rest for the next round.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 1000');
+let timer;
+let failed = false;
+const round = () => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ frames: r.log, copied: r.checkpointed });
+    failed = false;
+  } catch (e) {
+    if (!failed) parentPort.postMessage({ error: String((e && e.message) || e) });
+    failed = true;
+  }
+  timer = setTimeout(round, workerData.intervalMs);
+};
+parentPort.on('message', () => {
+  clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
+round();
+`;
+
+export interface CheckpointRound {
+  /** Frames in the WAL at that round, and how many of them are now in the database file. */
+  frames: number;
+  copied: number;
+}
+
+export interface Checkpointer {
+  /** The latest round's figures (undefined before the first). */
+  last(): CheckpointRound | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Copies the SQLite WAL into the database file from a thread of its own, every `intervalMs`.
+ * Otherwise SQLite does it inside whichever COMMIT crosses the WAL's size limit: a thousand
+ * pages copied and two fsyncs on the event loop, in the middle of a request. The serving
+ * connection keeps a much higher limit of its own as a backstop, should this thread fall behind.
+ */
+export function startCheckpointer(
+  file: string,
+  opts: { intervalMs?: number; onError?: (message: string) => void } = {},
+): Checkpointer {
+  let last: CheckpointRound | undefined;
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      file,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      intervalMs: opts.intervalMs ?? 100,
+    },
+  });
+  worker.unref();
+  worker.on('message', (m: CheckpointRound | { error: string }) => {
+    if ('error' in m) opts.onError?.(m.error);
+    else last = m;
+  });
+  worker.on('error', (e) => opts.onError?.(e.message));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    last: () => last,
+    async stop() {
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}

@@ -6,7 +6,7 @@
 // BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
 // (list,one,create) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
 // (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
-// the last measurement (bench/lib/sql-timing.cjs; the table is in .bench-tmp/quick.stderr),
+// the last measurement (bench/lib/sql-timing.mjs; the table is in .bench-tmp/quick.stderr),
 // BENCH_NODE_OPTIONS passed to the server's node.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -75,7 +75,7 @@ const env = serverEnv(dataDir, port, creds, {
     ? {
         NODE_OPTIONS: [
           process.env.BENCH_NODE_OPTIONS ?? '',
-          process.env.BENCH_SQL ? `--require ${path.join(ROOT, 'bench/lib/sql-timing.cjs')}` : '',
+          process.env.BENCH_SQL ? `--import ${path.join(ROOT, 'bench/lib/sql-timing.mjs')}` : '',
         ].join(' '),
       }
     : {}),

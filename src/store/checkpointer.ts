@@ -13,26 +13,29 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 let timer;
 let failed = false;
-const round = () => {
+let round = 0;
+const checkpoint = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ frames: r.log, copied: r.checkpointed });
+    parentPort.postMessage({ round: ++round, frames: r.log, copied: r.checkpointed });
     failed = false;
   } catch (e) {
     if (!failed) parentPort.postMessage({ error: String((e && e.message) || e) });
     failed = true;
   }
-  timer = setTimeout(round, workerData.intervalMs);
+  timer = setTimeout(checkpoint, workerData.intervalMs);
 };
 parentPort.on('message', () => {
   clearTimeout(timer);
   db.close();
   parentPort.close();
 });
-round();
+checkpoint();
 `;
 
 export interface CheckpointRound {
+  /** Counts the rounds since the thread started. */
+  round: number;
   /** Frames in the WAL at that round, and how many of them are now in the database file. */
   frames: number;
   copied: number;

@@ -1,8 +1,8 @@
-// Preloaded into a bench server (`node --require`, BENCH_SQL=1 of bench/quick.mjs): times every
+// Preloaded into a bench server (`node --import`, BENCH_SQL=1 of bench/quick.mjs): times every
 // better-sqlite3 statement by its SQL text. SIGUSR2 starts the count afresh (quick.mjs sends it
 // before each measurement); at exit the heaviest statements go to stderr.
-const { performance } = require('node:perf_hooks');
-const Database = require('better-sqlite3');
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
 
 const probe = new Database(':memory:');
 const proto = Object.getPrototypeOf(probe.prepare('select 1'));

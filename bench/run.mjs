@@ -1,4 +1,4 @@
-/* global setTimeout, performance, crypto -- Node 20 globals */
+/* global setTimeout, performance, crypto, fetch, URL -- Node 20 globals */
 // `npm run bench`: the performance figures of docs/benchmarks.md, each a ratio to a bare
 // Fastify handler measured in the same run on the same machine. Runs against the BUILT server
 // (dist/, via bin/edcps.js) in separate processes; the load comes from this process.
@@ -87,11 +87,14 @@ const bare = await startProcess({
   logDir,
 });
 const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
+const bareGet = (p, query = '') => load({ url: bare.url, method: 'GET', path: p, query, sign: bareSign });
 const bareLoad = {
-  list: () =>
-    load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances', sign: bareSign }),
-  one: () =>
-    load({ url: bare.url, method: 'GET', path: '/v1/regions/cn-east-tz1/instances/edcps-x', sign: bareSign }),
+  // The same bytes edcps answered (set below, once the large database is up) …
+  list: () => bareGet('/v1/regions/cn-east-tz1/instances'),
+  one: () => bareGet('/v1/regions/cn-east-tz1/instances/edcps-x'),
+  // … and the ~100-byte envelope of the earlier runs, for comparison.
+  listSmall: () => bareGet('/v1/regions/cn-east-tz1/instances', 'envelope=small'),
+  oneSmall: () => bareGet('/v1/regions/cn-east-tz1/instances/edcps-x', 'envelope=small'),
   put: () =>
     load({
       url: bare.url,
@@ -266,11 +269,44 @@ for (const d of [small, large]) {
       .prepare(`select id from instances order by random() limit 1000`)
       .all()
       .map((r) => r.id);
-  const rounds = { list1k: [], listFull: [], one1k: [], oneFull: [], bareList: [], bareOne: [], barePut: [] };
+  // The bare handler answers what edcps answers: the first page and one stored instance.
+  {
+    const rawGet = async (p) => {
+      const headers = sign({ method: 'GET', path: p, query: '', body: '', host: new URL(L.url).host });
+      const res = await fetch(`${L.url}${p}`, { headers });
+      if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${await res.text()}`);
+      return res.text();
+    };
+    const [oneId] = idsOf(large);
+    const answers = {
+      list: await rawGet(`/v1/regions/${cat.regionId}/instances`),
+      one: await rawGet(`/v1/regions/${cat.regionId}/instances/${oneId}`),
+    };
+    const res = await fetch(`${bare.url}/bench/answers`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(answers),
+    });
+    if (res.status !== 200) throw new Error(`bare answers: ${res.status}`);
+    results.answerBytes = { list: Buffer.byteLength(answers.list), one: Buffer.byteLength(answers.one) };
+  }
+  const rounds = {
+    list1k: [],
+    listFull: [],
+    one1k: [],
+    oneFull: [],
+    bareList: [],
+    bareOne: [],
+    bareListSmall: [],
+    bareOneSmall: [],
+    barePut: [],
+  };
   log(`bare Fastify and edcps, alternately: ${ROUNDS} rounds`);
   for (let r = 0; r < ROUNDS; r++) {
     rounds.bareList.push(await bareLoad.list());
     rounds.bareOne.push(await bareLoad.one());
+    rounds.bareListSmall.push(await bareLoad.listSmall());
+    rounds.bareOneSmall.push(await bareLoad.oneSmall());
     for (const [key, server, d] of [
       ['1k', S, small],
       ['Full', L, large],
@@ -298,12 +334,16 @@ for (const d of [small, large]) {
   results.edcps['describeInstance@full'] = medianOf(rounds.oneFull);
   results.bare.list = medianOf(rounds.bareList);
   results.bare.one = medianOf(rounds.bareOne);
+  results.bare.listSmall = medianOf(rounds.bareListSmall);
+  results.bare.oneSmall = medianOf(rounds.bareOneSmall);
   // Ratios within each round, then their median: the machine's speed drifts between rounds, and a
   // ratio of two medians can pair a fast round's numerator with a slow round's denominator.
   const perRound = (f) => median(rounds.bareList.map((_, r) => f(r)));
   results.ratios = {
     list: perRound((r) => rounds.listFull[r].rps / rounds.bareList[r].rps),
     one: perRound((r) => rounds.oneFull[r].rps / rounds.bareOne[r].rps),
+    listSmall: perRound((r) => rounds.listFull[r].rps / rounds.bareListSmall[r].rps),
+    oneSmall: perRound((r) => rounds.oneFull[r].rps / rounds.bareOneSmall[r].rps),
     listGrowth: perRound((r) => rounds.listFull[r].latencyMeanMs / rounds.list1k[r].latencyMeanMs),
     oneGrowth: perRound((r) => rounds.oneFull[r].latencyMeanMs / rounds.one1k[r].latencyMeanMs),
   };

@@ -55,11 +55,19 @@ export interface Checkpointer {
  */
 export function startCheckpointer(
   file: string,
-  opts: { intervalMs?: number; onError?: (message: string) => void } = {},
+  opts: {
+    intervalMs?: number;
+    onError?: (message: string) => void;
+    /** The thread ended without being stopped (it failed): checkpoints are SQLite's own again. */
+    onLost?: () => void;
+  } = {},
 ): Checkpointer {
   let last: CheckpointRound | undefined;
+  let stopping = false;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // It holds a few numbers; a small heap keeps the thread's share of the process's memory small.
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     workerData: {
       file,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
@@ -72,10 +80,16 @@ export function startCheckpointer(
     else last = m;
   });
   worker.on('error', (e) => opts.onError?.(e.message));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      if (!stopping) opts.onLost?.();
+      resolve();
+    }),
+  );
   return {
     last: () => last,
     async stop() {
+      stopping = true;
       worker.postMessage('stop');
       await exited;
     },

@@ -198,7 +198,10 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
       checkpointInBackground = (onError) => {
         // The backstop: ten times SQLite's default, used only if the thread falls behind.
         sqlite.pragma('wal_autocheckpoint = 10000');
-        return startCheckpointer(path.resolve(file), { onError });
+        return startCheckpointer(path.resolve(file), {
+          onError,
+          onLost: () => sqlite.open && sqlite.pragma('wal_autocheckpoint = 1000'),
+        });
       };
     }
   }

@@ -90,6 +90,9 @@ export function startCheckpointer(
     last: () => last,
     async stop() {
       stopping = true;
+      // Unreferenced while it runs (it must not keep a finished process alive); referenced
+      // while stopping, so that the process waits for the thread to close its connection.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

@@ -99,9 +99,14 @@ export async function startProcess({ name, args, env, port, logDir, profileDir, 
   };
 }
 
-/** `edcps serve` from the built package (bin/edcps.js → dist/). */
+/**
+ * `edcps serve` from the built package (bin/edcps.js → dist/), with the Node flags `npm start`
+ * gives it (package.json): the bench measures the server as the README starts it.
+ */
 export function edcpsArgs(root) {
-  return [path.join(root, 'bin/edcps.js'), 'serve'];
+  const start = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const flags = start.split(/\s+/).filter((w) => w.startsWith('--'));
+  return [...flags, path.join(root, 'bin/edcps.js'), 'serve'];
 }
 
 /** The environment of a bench server: SQLite in `dataDir`, fixed credentials and master key, time scale 0. */

@@ -13,33 +13,14 @@ import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { createHarness, resultOf } from '../test/helpers/harness.js';
 import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
+import { installStatementTimer } from './lib/statement-timer.mjs';
 
 const INSTANCES = Number(process.env.PROFILE_INSTANCES ?? 5000);
 const CALLS = Number(process.env.PROFILE_CALLS ?? 2000);
 
-// Time every statement by its SQL text: wrap the prototype methods of better-sqlite3 statements.
-const stats = new Map<string, { n: number; ms: number }>();
-let recording = false;
-{
-  const probe = new SqliteDatabase(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
-  probe.close();
-  for (const m of ['all', 'get', 'run', 'iterate'] as const) {
-    const orig = proto[m] as (...a: unknown[]) => unknown;
-    proto[m] = function (this: { source: string }, ...a: unknown[]) {
-      if (!recording) return orig.apply(this, a);
-      const t = performance.now();
-      try {
-        return orig.apply(this, a);
-      } finally {
-        const s = stats.get(this.source) ?? { n: 0, ms: 0 };
-        s.n++;
-        s.ms += performance.now() - t;
-        stats.set(this.source, s);
-      }
-    };
-  }
-}
+// Time every statement by its SQL text, only while a profile records.
+const timer = installStatementTimer();
+timer.recording = false;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-profile-'));
 const cat = writeBenchCatalog(path.resolve(import.meta.dirname, '..'), dir, INSTANCES);
@@ -77,12 +58,13 @@ for (let made = 0; made < INSTANCES;) {
 
 async function profile(name: string, call: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < 200; i++) await call(i);
-  stats.clear();
-  recording = true;
+  timer.reset();
+  timer.recording = true;
   const t = performance.now();
   for (let i = 0; i < CALLS; i++) await call(i);
   const total = performance.now() - t;
-  recording = false;
+  timer.recording = false;
+  const stats = timer.stats();
   const sqlMs = [...stats.values()].reduce((a, s) => a + s.ms, 0);
   console.log(
     `\n${name}: ${((total / CALLS) * 1000).toFixed(0)} µs per call, of which SQL ${((sqlMs / CALLS) * 1000).toFixed(0)} µs`,

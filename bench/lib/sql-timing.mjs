@@ -1,31 +1,12 @@
 // Preloaded into a bench server (`node --import`, BENCH_SQL=1 of bench/quick.mjs): times every
 // better-sqlite3 statement by its SQL text. SIGUSR2 starts the count afresh (quick.mjs sends it
 // before each measurement); at exit the heaviest statements go to stderr.
-import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import { installStatementTimer } from './statement-timer.mjs';
 
-const probe = new Database(':memory:');
-const proto = Object.getPrototypeOf(probe.prepare('select 1'));
-probe.close();
-let stats = new Map();
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = proto[method];
-  proto[method] = function timed(...args) {
-    const t = performance.now();
-    try {
-      return original.apply(this, args);
-    } finally {
-      const s = stats.get(this.source) ?? { n: 0, ms: 0 };
-      s.n++;
-      s.ms += performance.now() - t;
-      stats.set(this.source, s);
-    }
-  };
-}
-process.on('SIGUSR2', () => {
-  stats = new Map();
-});
+const timer = installStatementTimer();
+process.on('SIGUSR2', () => timer.reset());
 process.on('exit', () => {
+  const stats = timer.stats();
   const total = [...stats.values()].reduce((a, s) => a + s.ms, 0);
   const lines = [
     `SQL since the last reset: ${total.toFixed(0)} ms in ${[...stats.values()].reduce((a, s) => a + s.n, 0)} statements`,

@@ -19,15 +19,26 @@ export interface Timed<V> {
  */
 export class ReadCache<V> {
   private readonly entries = new Map<string, { generation: number; value: V; validUntil: number }>();
+  /** The generation of the entries held: the counter only grows, so older ones can never hit. */
+  private generation: number | undefined;
 
   constructor(
     private readonly store: Pick<Store, 'readGeneration'>,
     private readonly maxEntries = 2_000,
   ) {}
 
+  /** Answers held now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   async get(key: string, now: number, read: () => Promise<Timed<V>>): Promise<V> {
     const generation = this.store.readGeneration();
     if (generation === undefined) return (await read()).value;
+    if (generation !== this.generation) {
+      this.entries.clear();
+      this.generation = generation;
+    }
     const hit = this.entries.get(key);
     if (hit !== undefined && hit.generation === generation && now < hit.validUntil) return hit.value;
     const fresh = await read();
@@ -39,5 +50,8 @@ export class ReadCache<V> {
 }
 
 /** The one read cache named `name` of this store, shared by every service built on it. */
-export const sharedReadCache = <V>(store: Pick<Store, 'readGeneration'>, name: string): ReadCache<V> =>
-  perStore(store, `read:${name}`, () => new ReadCache<V>(store));
+export const sharedReadCache = <V>(
+  store: Pick<Store, 'readGeneration'>,
+  name: string,
+  maxEntries?: number,
+): ReadCache<V> => perStore(store, `read:${name}`, () => new ReadCache<V>(store, maxEntries));

@@ -93,4 +93,22 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
     expect(v).toBe('maybe-old');
     expect(await cache.get('k', 0, async () => ({ value: 'new', validUntil: Infinity }))).toBe('new');
   });
+
+  it('holds at most its bound, and lets go of every answer once the generation moves', async () => {
+    const s = fakeStore();
+    const cache = new ReadCache<string>({ readGeneration: () => s.generation }, 3);
+    const reads: string[] = [];
+    const read = (k: string) => async () => {
+      reads.push(k);
+      return { value: k, validUntil: Infinity };
+    };
+    for (const k of ['a', 'b', 'c', 'd']) await cache.get(k, 0, read(k));
+    await cache.get('a', 0, read('a')); // the oldest went to make room for d
+    await cache.get('d', 0, read('d'));
+    expect(reads).toEqual(['a', 'b', 'c', 'd', 'a']);
+    expect(cache.size).toBe(3);
+    s.generation = 2;
+    await cache.get('d', 0, read('d'));
+    expect(cache.size).toBe(1);
+  });
 });

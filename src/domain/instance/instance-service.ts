@@ -64,7 +64,8 @@ export function createInstanceService(deps: Deps) {
   const accounts = createAccountService(deps);
   // Polling describeInstance(s) is what clients do most; answered from memory until a write.
   const oneCache = sharedReadCache<{ instance: InstanceModel }>(store, 'describeInstance');
-  const pageCache = sharedReadCache<DescribeInstancesResult>(store, 'describeInstances');
+  // A page answer is ~26 KB of JSON with its model: fewer of them than of single instances.
+  const pageCache = sharedReadCache<DescribeInstancesResult>(store, 'describeInstances', 200);
 
   async function describeOne(caller: Caller, instanceId: string, now: number) {
     const v = await getInstanceView(store.db, caller, instanceId);

@@ -2,6 +2,8 @@
 // `node bench/quick.mjs` (after `npm run build`): a quick look at the three request rates
 // against bare Fastify, with the server's CPU time per request, on a small database — for
 // iterating on performance. The figures of record come from `npm run bench` (bench/run.mjs).
+// Its bare handler answers the ~100-byte envelope (it is measured before edcps has answered
+// anything), so its describe ratios read lower than the bench's: compare CPU µs per request.
 //
 // BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
 // (list,one,create) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server

@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { apiClient } from './lib/api.mjs';
 import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
-import { edcpsArgs, freePort, serverEnv, startProcess } from './lib/server.mjs';
+import { edcpsArgs, freePort, serverEnv, startBareFastify, startProcess } from './lib/server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
@@ -54,14 +54,7 @@ const loads = {
   one: { name: 'describeInstance', method: 'GET' },
   create: { name: 'createInstances', method: 'PUT', path: `${R}/instances` },
 };
-const barePort = await freePort();
-const bare = await startProcess({
-  name: 'bare',
-  args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
-  env: { PORT: String(barePort) },
-  port: barePort,
-  logDir,
-});
+const bare = await startBareFastify(ROOT, logDir, 'bare');
 const baseline = {
   list: await measure(bare, { ...loads.list, sign }),
   one: await measure(bare, { ...loads.one, path: `${R}/instances/x`, sign }),

@@ -1,4 +1,4 @@
-/* global setTimeout, performance, crypto, fetch, URL -- Node 20 globals */
+/* global setTimeout, performance, crypto, fetch -- Node 20 globals */
 // `npm run bench`: the performance figures of docs/benchmarks.md, each a ratio to a bare
 // Fastify handler measured in the same run on the same machine. Runs against the BUILT server
 // (dist/, via bin/edcps.js) in separate processes; the load comes from this process.
@@ -17,7 +17,13 @@ import { apiClient } from './lib/api.mjs';
 import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { topFrames } from './lib/cpu-profile.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
-import { edcpsArgs, freePort, serverEnv as benchServerEnv, startProcess } from './lib/server.mjs';
+import {
+  edcpsArgs,
+  freePort,
+  serverEnv as benchServerEnv,
+  startBareFastify,
+  startProcess,
+} from './lib/server.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -78,14 +84,7 @@ async function stopAndProfile(p) {
 // 1. The baseline: bare Fastify, same client, same load. It stays up for the whole run and is
 //    measured right next to each edcps figure (same rounds, medians): this machine's speed drifts
 //    with its neighbours' load, so a baseline taken minutes apart would skew the ratio.
-const barePort = await freePort();
-const bare = await startProcess({
-  name: 'bare-fastify',
-  args: [path.join(ROOT, 'bench/bare-fastify.mjs')],
-  env: { PORT: String(barePort) },
-  port: barePort,
-  logDir,
-});
+const bare = await startBareFastify(ROOT, logDir);
 const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
 const bareGet = (p, query = '') => load({ url: bare.url, method: 'GET', path: p, query, sign: bareSign });
 const bareLoad = {
@@ -271,16 +270,11 @@ for (const d of [small, large]) {
       .map((r) => r.id);
   // The bare handler answers what edcps answers: the first page and one stored instance.
   {
-    const rawGet = async (p) => {
-      const headers = sign({ method: 'GET', path: p, query: '', body: '', host: new URL(L.url).host });
-      const res = await fetch(`${L.url}${p}`, { headers });
-      if (res.status !== 200) throw new Error(`GET ${p}: ${res.status} ${await res.text()}`);
-      return res.text();
-    };
+    const call = apiClient(signRequest, L.url, creds, cat.regionId);
     const [oneId] = idsOf(large);
     const answers = {
-      list: await rawGet(`/v1/regions/${cat.regionId}/instances`),
-      one: await rawGet(`/v1/regions/${cat.regionId}/instances/${oneId}`),
+      list: await call.text('GET', `/regions/${cat.regionId}/instances`),
+      one: await call.text('GET', `/regions/${cat.regionId}/instances/${oneId}`),
     };
     const res = await fetch(`${bare.url}/bench/answers`, {
       method: 'PUT',

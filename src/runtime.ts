@@ -44,7 +44,8 @@ export const catalogFilePath = (config: Config): string =>
  * services built. Used by `edcps serve`, the admin commands and the tests alike.
  */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
-  const log = opts.log ?? pino({ level: config.logLevel }, logDestination());
+  const output = opts.log ? undefined : logDestination();
+  const log = opts.log ?? pino({ level: config.logLevel }, output?.dest);
   const key = resolveMasterKey(config);
   const { catalog, text } = loadCatalogFile(catalogFilePath(config));
   const store = openStore(config.databaseUrl);
@@ -79,7 +80,10 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       log,
       timeMode,
       createdCredentials,
-      close: () => store.close(),
+      close: () => {
+        output?.stop();
+        return store.close();
+      },
     };
   } catch (e) {
     await store.close();
@@ -95,8 +99,15 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
  */
 function logDestination() {
   const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => dest.flush(), 200).unref();
-  return dest;
+  const timer = setInterval(() => dest.flush(), 200).unref();
+  return {
+    dest,
+    /** The runtime is closing: write what is pending and stop the timer. */
+    stop() {
+      clearInterval(timer);
+      dest.flush();
+    },
+  };
 }
 
 function writeCredentialsFile(dataDir: string, creds: NewCredentials): void {

@@ -1,11 +1,12 @@
 /* global fetch, URL -- Node 20 globals */
 /**
- * Signed JSON calls to an edcps server (setup and seeding), through the built package's signer.
- * Throws with the JD error on anything but 200.
+ * Signed JSON calls to an edcps server (setup and seeding), through the built package's signer:
+ * `call(...)` gives the envelope's result, `call.text(...)` the response body as it came.
+ * Both throw with the JD error on anything but 200.
  */
 export function apiClient(signRequest, url, creds, region) {
   const host = new URL(url).host;
-  return async function call(method, path, { query = '', body } = {}) {
+  async function send(method, path, { query = '', body } = {}) {
     const payload = body === undefined ? '' : JSON.stringify(body);
     const wirePath = `/v1${path}`;
     const headers = signRequest({
@@ -23,8 +24,11 @@ export function apiClient(signRequest, url, creds, region) {
       headers,
       body: payload || undefined,
     });
-    const json = await res.json();
-    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.error)}`);
-    return json.result;
-  };
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text;
+  }
+  const call = async (method, path, opts) => JSON.parse(await send(method, path, opts)).result;
+  call.text = send;
+  return call;
 }

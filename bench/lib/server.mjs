@@ -99,6 +99,18 @@ export async function startProcess({ name, args, env, port, logDir, profileDir, 
   };
 }
 
+/** The bare-Fastify baseline (bench/bare-fastify.mjs) in its own process, on a free port. */
+export async function startBareFastify(root, logDir, name = 'bare-fastify') {
+  const port = await freePort();
+  return startProcess({
+    name,
+    args: [path.join(root, 'bench/bare-fastify.mjs')],
+    env: { PORT: String(port) },
+    port,
+    logDir,
+  });
+}
+
 /**
  * `edcps serve` from the built package (bin/edcps.js → dist/), with the Node flags `npm start`
  * gives it (package.json): the bench measures the server as the README starts it.

@@ -14,12 +14,13 @@ export interface Timed<V> {
  * process) is the one it was read at, and the clock has not reached its validUntil. Where the
  * store keeps no generation (PostgreSQL) every read goes to the database.
  *
- * The generation is taken before the read: a write that lands between the two leaves the entry
- * tagged with the older value, which no later lookup matches — never newer data under an old tag.
+ * The generation is taken before the read: a write that lands between the two leaves the answer
+ * among those of the older generation, which the next lookup lets go — never newer data under an
+ * old generation.
  */
 export class ReadCache<V> {
-  private readonly entries = new Map<string, { generation: number; value: V; validUntil: number }>();
-  /** The generation of the entries held: the counter only grows, so older ones can never hit. */
+  /** Answers read at `generation`: the counter only grows, so older ones can never be used. */
+  private readonly entries = new Map<string, { value: V; validUntil: number }>();
   private generation: number | undefined;
 
   constructor(
@@ -40,11 +41,13 @@ export class ReadCache<V> {
       this.generation = generation;
     }
     const hit = this.entries.get(key);
-    if (hit !== undefined && hit.generation === generation && now < hit.validUntil) return hit.value;
+    if (hit !== undefined && now < hit.validUntil) return hit.value;
     const fresh = await read();
+    // A write during the read moved the generation: keep nothing read at the older one.
+    if (this.generation !== generation) return fresh.value;
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { generation, value: fresh.value, validUntil: fresh.validUntil });
+    this.entries.set(key, { value: fresh.value, validUntil: fresh.validUntil });
     return fresh.value;
   }
 }

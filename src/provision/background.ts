@@ -7,7 +7,8 @@ const HOUSEKEEPING_MS = 60_000;
 
 /**
  * Background work of a serving process: the provisioning reconciler (when
- * `config.reconciler`), WAL checkpoints off the event loop (SQLite), and housekeeping (expired nonces, idempotency keys past retention).
+ * `config.reconciler`), WAL checkpoints off the event loop (SQLite), and housekeeping (expired
+ * nonces, idempotency keys past retention).
  * Returns a function that stops it and waits for in-flight steps to persist.
  */
 export function startBackground(runtime: Runtime): () => Promise<void> {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db, Tx } from './db.js';
 
 interface Job {
@@ -8,6 +8,11 @@ interface Job {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+// Four of these per transaction of a batch: built once, not by the query builder each time.
+const SAVEPOINT = CompiledQuery.raw('savepoint job');
+const RELEASE = CompiledQuery.raw('release job');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to job');
 
 /**
  * SQLite group commit. SQLite runs one write transaction at a time and its commit (the WAL
@@ -32,15 +37,15 @@ export function groupCommit(
 
   async function runJob(tx: Tx, job: Job, alone: boolean): Promise<Outcome> {
     if (alone) return { ok: true, value: await job.fn(tx) };
-    await sql`savepoint job`.execute(tx);
+    await tx.executeQuery(SAVEPOINT);
     try {
       const value = await job.fn(tx);
-      await sql`release job`.execute(tx);
+      await tx.executeQuery(RELEASE);
       return { ok: true, value };
     } catch (error) {
       if (!inTransaction()) throw error;
-      await sql`rollback to job`.execute(tx);
-      await sql`release job`.execute(tx);
+      await tx.executeQuery(ROLLBACK_TO);
+      await tx.executeQuery(RELEASE);
       return { ok: false, error };
     }
   }

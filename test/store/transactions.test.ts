@@ -69,18 +69,26 @@ describe(`store transactions (${DIALECT_UNDER_TEST})`, () => {
   });
 
   it.runIf(DIALECT_UNDER_TEST === 'sqlite')(
-    'SQLite runs a batch in order: a later transaction sees what an earlier one wrote',
+    'SQLite runs a batch in order under one commit: a later transaction sees what an earlier one wrote, no other connection does yet',
     async () => {
-      const [, seen] = await Promise.all([
-        t.store.transaction((tx) => insert(tx, 'seq-1')),
-        t.store.transaction(async (tx) => {
-          const r = await sql<{ n: number }>`select count(*) as n from tx_probe where k = 'seq-1'`.execute(
-            tx,
-          );
-          return Number(r.rows[0].n);
-        }),
-      ]);
-      expect(seen).toBe(1);
+      const other = openStore(t.db.url);
+      try {
+        const [, seen] = await Promise.all([
+          t.store.transaction((tx) => insert(tx, 'seq-1')),
+          t.store.transaction(async (tx) => {
+            const r = await sql<{ n: number }>`select count(*) as n from tx_probe where k = 'seq-1'`.execute(
+              tx,
+            );
+            return { inBatch: Number(r.rows[0].n), elsewhere: (await keysIn(other, 'seq-')).length };
+          }),
+        ]);
+        expect(seen.inBatch).toBe(1);
+        // Committed alone, the first would be visible to every connection by now.
+        expect(seen.elsewhere).toBe(0);
+        expect(await keysIn(other, 'seq-')).toEqual(['seq-1']);
+      } finally {
+        await other.close();
+      }
     },
   );
 

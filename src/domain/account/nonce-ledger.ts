@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../store/db.js';
+import type { NonceLogTable } from '../../store/tables.js';
 import { perStore } from '../per-store.js';
 import {
   type NonceRow,
@@ -18,11 +19,8 @@ export interface NonceLedger {
   purge(now: number): Promise<void>;
 }
 
-interface Waiter {
-  key: string;
-  row: NonceRow;
-  /** SQLite: the digest remember() computed, stored as is. */
-  digest?: Digest;
+interface Waiter<I> {
+  item: I;
   resolve: (fresh: boolean) => void;
   reject: (e: unknown) => void;
 }
@@ -32,26 +30,19 @@ interface Waiter {
  * turn and stores them with one statement (the commit, not the row, is what costs); each
  * request proceeds only once its nonce is stored. (Holding a batch open for a millisecond
  * halved the cost per nonce but added that millisecond to every request: not worth it.)
+ * `I` is what a ledger stores of one nonce.
  */
-abstract class BatchingLedger implements NonceLedger {
-  private pending: Waiter[] = [];
+abstract class BatchingLedger<I> implements NonceLedger {
+  private pending: Waiter<I>[] = [];
 
   abstract remember(accessKeyId: string, nonce: string, expiresAt: number): Promise<boolean>;
   abstract purge(now: number): Promise<void>;
-  /** Stores a batch; returns the requests whose nonce was new (the others are replays). */
-  protected abstract store(batch: readonly Waiter[]): Promise<Set<Waiter>>;
+  /** Stores a batch; returns the items whose nonce was new (the others are replays). */
+  protected abstract store(batch: readonly I[]): Promise<Set<I>>;
 
-  protected enqueue(
-    accessKeyId: string,
-    nonce: string,
-    expiresAt: number,
-    digest?: Digest,
-  ): Promise<boolean> {
+  protected enqueue(item: I): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      const key = `${accessKeyId}\n${nonce}`;
-      const row = { access_key_id: accessKeyId, nonce, expires_at: expiresAt };
-      if (this.pending.push({ key, row, digest, resolve, reject }) === 1)
-        setImmediate(() => void this.flush());
+      if (this.pending.push({ item, resolve, reject }) === 1) setImmediate(() => void this.flush());
     });
   }
 
@@ -59,36 +50,44 @@ abstract class BatchingLedger implements NonceLedger {
     const batch = this.pending;
     this.pending = [];
     try {
-      const fresh = await this.store(batch);
-      for (const w of batch) w.resolve(fresh.has(w));
+      const fresh = await this.store(batch.map((w) => w.item));
+      for (const w of batch) w.resolve(fresh.has(w.item));
     } catch (e) {
       for (const w of batch) w.reject(e);
     }
   }
 }
 
+interface SharedItem {
+  key: string;
+  row: NonceRow;
+}
+
 /**
  * PostgreSQL: the unique index of seen_nonces decides, so a replay is refused whichever process
  * of a scale-out it reaches. A nonce twice in one batch is a replay of the first.
  */
-class SharedLedger extends BatchingLedger {
+class SharedLedger extends BatchingLedger<SharedItem> {
   constructor(private readonly db: Store['db']) {
     super();
   }
 
   remember(accessKeyId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    return this.enqueue(accessKeyId, nonce, expiresAt);
+    return this.enqueue({
+      key: `${accessKeyId}\n${nonce}`,
+      row: { access_key_id: accessKeyId, nonce, expires_at: expiresAt },
+    });
   }
 
-  protected async store(batch: readonly Waiter[]): Promise<Set<Waiter>> {
+  protected async store(batch: readonly SharedItem[]): Promise<Set<SharedItem>> {
     // Only the first request of the batch carrying a nonce may win it.
-    const first = new Map<string, Waiter>();
-    for (const w of batch) if (!first.has(w.key)) first.set(w.key, w);
+    const first = new Map<string, SharedItem>();
+    for (const it of batch) if (!first.has(it.key)) first.set(it.key, it);
     const inserted = await rememberNonces(
       this.db,
-      [...first.values()].map((w) => w.row),
+      [...first.values()].map((it) => it.row),
     );
-    return new Set([...first.values()].filter((w) => inserted.has(w.key)));
+    return new Set([...first.values()].filter((it) => inserted.has(it.key)));
   }
 
   purge(now: number): Promise<void> {
@@ -191,7 +190,7 @@ class DigestSet {
  * every nonce's digest is appended to nonce_log (migration 0004) before its request proceeds, so
  * the memory is rebuilt from the log after a restart or a crash.
  */
-class LocalLedger extends BatchingLedger {
+class LocalLedger extends BatchingLedger<NonceLogTable> {
   private readonly seen = new DigestSet();
   private loaded: Promise<void> | undefined;
 
@@ -205,7 +204,7 @@ class LocalLedger extends BatchingLedger {
     if (this.seen.has(d)) return false;
     this.seen.add(d, expiresAt);
     try {
-      return await this.enqueue(accessKeyId, nonce, expiresAt, d);
+      return await this.enqueue({ ...d, expires_at: expiresAt });
     } catch (e) {
       // Not stored, so not used: the request fails and its nonce stays available.
       this.seen.delete(d, expiresAt);
@@ -213,12 +212,9 @@ class LocalLedger extends BatchingLedger {
     }
   }
 
-  protected async store(batch: readonly Waiter[]): Promise<Set<Waiter>> {
+  protected async store(batch: readonly NonceLogTable[]): Promise<Set<NonceLogTable>> {
     // Duplicates never get here: remember() refused them from memory.
-    await appendNonceLog(
-      this.db,
-      batch.map((w) => ({ ...w.digest!, expires_at: w.row.expires_at })),
-    );
+    await appendNonceLog(this.db, batch);
     return new Set(batch);
   }
 

@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Executor } from '../db.js';
-import type { AccessKeysTable, AccountsTable, QuotasTable } from '../tables.js';
+import type { AccessKeysTable, AccountsTable, NonceLogTable, QuotasTable } from '../tables.js';
 
 export type AccountRow = AccountsTable;
 export type AccessKeyRow = AccessKeysTable;
@@ -76,18 +76,12 @@ export async function rememberNonces(db: Executor, rows: readonly NonceRow[]): P
   return inserted;
 }
 
-export interface NonceDigestRow {
-  h1: number;
-  h2: number;
-  expires_at: number;
-}
-
 /**
  * Appends nonce digests to the SQLite log (migration 0004); uniqueness is the caller's business.
  * The statement text depends only on the row count, so it is built by hand, not by the query
  * builder: this runs for every signed request.
  */
-export async function appendNonceLog(db: Executor, rows: readonly NonceDigestRow[]): Promise<void> {
+export async function appendNonceLog(db: Executor, rows: readonly NonceLogTable[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 300) {
     const chunk = rows.slice(i, i + 300);
     const params: number[] = [];
@@ -102,7 +96,7 @@ export async function appendNonceLog(db: Executor, rows: readonly NonceDigestRow
 }
 
 /** Digests in the SQLite log still inside their window. */
-export const liveNonceLog = (db: Executor, now: number): Promise<NonceDigestRow[]> =>
+export const liveNonceLog = (db: Executor, now: number): Promise<NonceLogTable[]> =>
   db.selectFrom('nonce_log').select(['h1', 'h2', 'expires_at']).where('expires_at', '>=', now).execute();
 
 /** Nonces in seen_nonces still inside their window (stored there before migration 0004 on SQLite). */

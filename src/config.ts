@@ -30,6 +30,30 @@ export interface Config {
   readonly reconciler: boolean;
   /** Largest accepted request body, bytes. */
   readonly bodyLimit: number;
+  /** How driven devices' BMCs are reached (issue 12). */
+  readonly bmc: BmcConfig;
+}
+
+export interface BmcConfig {
+  /** PEM file of CAs trusted for Redfish BMCs besides the system store. */
+  readonly caFile: string | undefined;
+  /** One BMC exchange (HTTP request, ipmitool run), ms. */
+  readonly timeoutMs: number;
+  /** BMC commands in flight at once in this process (each BMC: one at a time, across processes). */
+  readonly concurrency: number;
+  /** How long a graceful (ACPI) shutdown may take before power is forced off, ms. */
+  readonly shutdownTimeoutMs: number;
+  /** How long a power transition may take before the step fails (retryably), ms. */
+  readonly powerTimeoutMs: number;
+  /** How often a step waiting on the machine reads its power state again, ms. */
+  readonly pollMs: number;
+  /** Power sync interval, ms; 0 = off. */
+  readonly powerSyncMs: number;
+  /** ipmitool executable, and the PATH it is looked up in. */
+  readonly ipmitool: string;
+  readonly searchPath: string;
+  /** lanplus cipher suite passed as `ipmitool -C`; undefined = ipmitool's default. */
+  readonly ipmiCipherSuite: number | undefined;
 }
 
 export interface ClientConfig {
@@ -126,6 +150,30 @@ export function loadConfig(env: Env = process.env): Config {
     signatureWindowSeconds: int(env, 'EDCPS_SIGNATURE_WINDOW_SECONDS', 900, 1, 86_400),
     reconciler: bool(env, 'EDCPS_RECONCILER', true),
     bodyLimit: int(env, 'EDCPS_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+    bmc: loadBmcConfig(env),
+  });
+}
+
+function loadBmcConfig(env: Env): BmcConfig {
+  const caFile = str(env, 'EDCPS_BMC_CA_FILE');
+  const cipher = str(env, 'EDCPS_IPMI_CIPHER_SUITE');
+  // Suite 0 authenticates nothing: a BMC accepting it takes any password.
+  if (cipher !== undefined && !/^([1-9]|1\d)$/.test(cipher)) {
+    throw new ConfigError(
+      `EDCPS_IPMI_CIPHER_SUITE must be an IPMI cipher suite id in [1, 19] (0 has no authentication), got "${cipher}"`,
+    );
+  }
+  return Object.freeze({
+    caFile: caFile === undefined ? undefined : path.resolve(caFile),
+    timeoutMs: int(env, 'EDCPS_BMC_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
+    concurrency: int(env, 'EDCPS_BMC_CONCURRENCY', 16, 1, 1024),
+    shutdownTimeoutMs: int(env, 'EDCPS_BMC_SHUTDOWN_TIMEOUT_SECONDS', 120, 0, 3600) * 1000,
+    powerTimeoutMs: int(env, 'EDCPS_BMC_POWER_TIMEOUT_SECONDS', 300, 1, 3600) * 1000,
+    pollMs: int(env, 'EDCPS_BMC_POLL_MS', 2000, 10, 60_000),
+    powerSyncMs: int(env, 'EDCPS_POWER_SYNC_SECONDS', 60, 0, 86_400) * 1000,
+    ipmitool: str(env, 'EDCPS_IPMITOOL') ?? 'ipmitool',
+    searchPath: str(env, 'PATH') ?? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    ipmiCipherSuite: cipher === undefined ? undefined : Number(cipher),
   });
 }
 

@@ -9,6 +9,7 @@ import { openSimClock, resolveTimeMode } from './domain/operator/sim-clock.js';
 import { SecretBox } from './domain/secret-box.js';
 import { type Services, createServices } from './domain/services.js';
 import { resolveMasterKey } from './master-key.js';
+import { type Hardware, createHardware } from './provision/hardware.js';
 import { resourcePath } from './resources.js';
 import { type Store, openStore } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly services: Services;
   readonly catalog: CatalogFile;
   readonly log: Logger;
+  /** BMC settings, client opener and command gate shared by the reconciler, power sync and admin commands. */
+  readonly hardware: Hardware;
   /** Time mode in effect (see RuntimeOptions.followServerTimeMode). */
   readonly timeMode: TimeMode;
   /** Set when this start generated the default account's credentials. */
@@ -54,10 +57,11 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     const timeMode = await resolveTimeMode(store, config.timeMode, opts.followServerTimeMode === true);
     const clock = opts.clock ?? (timeMode === 'manual' ? await openSimClock(store) : systemClock);
     await syncCatalog(store, catalog, text, clock.now());
+    const secrets = new SecretBox(key);
     const services = createServices({
       store,
       clock,
-      secrets: new SecretBox(key),
+      secrets,
       catalog,
       timeScale: config.timeScale,
       log,
@@ -78,6 +82,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       services,
       catalog,
       log,
+      hardware: createHardware({ store, secrets }, config.bmc),
       timeMode,
       createdCredentials,
       close: () => {

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { DeviceView } from '../domain/operator/fleet-admin.js';
 import { withRuntime } from './admin.js';
+import { type BmcOpts, bmcInput, bmcOptions } from './bmc-options.js';
+import { registerBmcCommands } from './bmc-commands.js';
 import { readDeviceFile } from './device-file.js';
+import { deviceRecord } from './device-record.js';
 import { type JsonOption, emit, record, table, textArg } from './output.js';
 
 const deviceColumns: [keyof DeviceView & string, string][] = [
@@ -11,15 +14,17 @@ const deviceColumns: [keyof DeviceView & string, string][] = [
   ['deviceType', 'DEVICE TYPE'],
   ['status', 'STATUS'],
   ['instanceId', 'INSTANCE'],
+  ['driver', 'DRIVER'],
   ['bmcUrl', 'BMC'],
+  ['power', 'POWER'],
+  ['health', 'HEALTH'],
 ];
 
-interface AddOpts extends JsonOption {
+interface AddOpts extends JsonOption, BmcOpts {
   region?: string;
   az?: string;
   deviceType?: string;
   serial?: string;
-  bmc?: string;
   file?: string;
 }
 
@@ -27,22 +32,22 @@ export function registerFleetCommands(program: Command): void {
   const devices = program
     .command('devices')
     .description('physical devices: the stock instances are built on');
-  devices
+  const add = devices
     .command('add')
     .description('add one device (--region --az --device-type --serial) or a list (--file); all or nothing')
     .option('--region <region>', 'region id', textArg)
     .option('--az <az>', 'availability zone id', textArg)
     .option('--device-type <type>', 'device type, e.g. edcps.c.normal1', textArg)
-    .option('--serial <serial>', 'unique serial number', textArg)
-    .option('--bmc <url>', 'BMC address, e.g. https://10.0.0.5 or ipmi://10.0.0.5')
-    .option('--file <file>', 'JSON or YAML list of {region, az, deviceType, serial, bmcUrl}')
+    .option('--serial <serial>', 'unique serial number', textArg);
+  bmcOptions(add)
+    .option('--file <file>', 'JSON or YAML list of {region, az, deviceType, serial, bmcUrl, macs, …}')
     .option('--json', 'print the device (with --file: a JSON array)')
     .action((opts: AddOpts) =>
       withRuntime(async (rt) => {
-        const single = [opts.region, opts.az, opts.deviceType, opts.serial, opts.bmc];
+        const single = [opts.region, opts.az, opts.deviceType, opts.serial, opts.bmc, ...(opts.mac ?? [])];
         if (opts.file !== undefined) {
-          if (single.some((v) => v !== undefined)) {
-            throw new Error('give either --file or --region/--az/--device-type/--serial/--bmc, not both');
+          if (single.some((v) => v !== undefined) || opts.bmcPasswordStdin || opts.bmcUsername) {
+            throw new Error('give either --file or --region/--az/--device-type/--serial/--bmc…, not both');
           }
           const added = await rt.services.operator.addDevices(readDeviceFile(opts.file));
           emit(opts, added, () => `${added.length} device(s) added\n${table(added, deviceColumns)}`);
@@ -65,10 +70,10 @@ export function registerFleetCommands(program: Command): void {
             az: opts.az!,
             deviceType: opts.deviceType!,
             serial: opts.serial!,
-            bmcUrl: opts.bmc,
+            ...(await bmcInput(opts)),
           },
         ]);
-        emit(opts, d, () => record({ ...d }));
+        emit(opts, d, () => deviceRecord(d!));
       }),
     );
   devices
@@ -96,6 +101,8 @@ export function registerFleetCommands(program: Command): void {
         emit(opts, d, () => `device ${d.serial} retired`);
       }),
     );
+
+  registerBmcCommands(devices);
 
   const types = program
     .command('device-types')

@@ -255,7 +255,7 @@ export function registerInstanceCommands(program: Command): void {
       withRuntime(async (rt) => {
         if (instanceId !== undefined) await rt.services.operator.requireInstance(instanceId);
         const { settle } = await import('../provision/settle.js');
-        const r = await settle(rt.services.deps, { instanceId });
+        const r = await settle(rt.services.deps, { instanceId, hardware: rt.hardware });
         const out = { instanceId: instanceId ?? null, passes: r.passes };
         emit(opts, out, () =>
           r.passes === 0

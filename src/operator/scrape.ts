@@ -5,6 +5,7 @@ import {
   instancesByStatus,
   reconcilerQueue,
 } from '../store/repositories/metrics-repo.js';
+import { unhealthyDevices } from '../store/repositories/bmc-repo.js';
 import { renderGauge } from './metrics.js';
 
 const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
@@ -13,11 +14,12 @@ const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
 export async function scrapeGauges(deps: Pick<Deps, 'store' | 'clock'>): Promise<string[][]> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  const [instances, devices, queue, faults] = await Promise.all([
+  const [instances, devices, queue, faults, unhealthy] = await Promise.all([
     instancesByStatus(db),
     devicesByStatus(db),
     reconcilerQueue(db, now),
     faultFirings(db),
+    unhealthyDevices(db),
   ]);
   const mem = process.memoryUsage();
   return [
@@ -33,6 +35,11 @@ export async function scrapeGauges(deps: Pick<Deps, 'store' | 'clock'>): Promise
         labels: { region: r.region_id, device_type: r.device_type, status: r.status },
         value: r.n,
       })),
+    ),
+    renderGauge(
+      'edcps_devices_unhealthy',
+      'Driven devices whose BMC could not be read at the last power sync or check, by region.',
+      unhealthy.map((r) => ({ labels: { region: r.region_id }, value: r.n })),
     ),
     renderGauge('edcps_reconciler_queue_depth', 'Instances with an action in flight.', [
       { value: queue.inFlight },

@@ -38,6 +38,8 @@ export interface StepRequest {
   deviceType: string;
   deviceId: string | null;
   action: Action;
+  /** With instanceId, names this one run of the action (a later stop is another run than this one). */
+  actionSeq: number;
   step: string;
   /** 0 the first time this step is tried, then 1, 2, … after retryable failures. */
   attempt: number;
@@ -57,8 +59,12 @@ export interface StepRequest {
 }
 
 export type StepResult =
-  /** The step took effect. `consumedSecrets`: the reconciler erases the sealed secrets. */
-  | { kind: 'done'; consumedSecrets?: boolean }
+  /**
+   * The step took effect. `consumedSecrets`: the reconciler erases the sealed secrets.
+   * `realTime`: the step took its time on real hardware, so the next one is due at once rather
+   * than after the catalog's simulated duration. `note`: recorded in the step's event.
+   */
+  | { kind: 'done'; consumedSecrets?: boolean; realTime?: boolean; note?: string }
   /** The hardware is still working on it: ask again after `retryAfterMs` (no lease is held meanwhile). */
   | { kind: 'pending'; retryAfterMs: number }
   /** Retryable failures back off and try again; fatal ones put the instance in `error`. */

@@ -13,7 +13,10 @@ import {
   renewLeases,
 } from '../store/repositories/instances-repo.js';
 import type { Driver, StepFaults, StepRequest, StepResult, StepTarget } from './driver.js';
+import { createDeviceDriver } from './drivers/device-driver.js';
+import { createHardwareDriver } from './drivers/hardware/hardware-driver.js';
 import { createSimulatedDriver } from './drivers/simulated/simulated-driver.js';
+import { type Hardware, createHardware } from './hardware.js';
 import { type Completion, persistCompletions } from './persist.js';
 
 /** Leases last at most 30 s (DESIGN §4); renewed every third of that while steps run. */
@@ -21,7 +24,9 @@ export const DEFAULT_LEASE_MS = 15_000;
 export const MAX_ATTEMPTS = 5;
 
 export interface ReconcilerOptions {
+  /** Default: simulated devices simulated, devices with a BMC driven through `hardware`. */
   driver?: Driver;
+  hardware?: Hardware;
   faults?: StepFaults;
   /** Identifies this worker in lease_owner; unique per process by default. */
   owner?: string;
@@ -75,6 +80,14 @@ export const operatorStepFaults = (deps: Pick<Deps, 'store'>): StepFaults => ({
     return out;
   },
 });
+
+function defaultDriver(deps: Deps, hw: Hardware): Driver {
+  return createDeviceDriver(
+    deps.store,
+    createSimulatedDriver(deps.store),
+    createHardwareDriver(deps.store, hw),
+  );
+}
 
 /** Retry back-off: 1 s doubling per failed attempt, capped at 60 s, ×[0.5, 1.5) jitter. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
@@ -188,7 +201,7 @@ class Work {
  * end state with a handful of round trips.
  */
 export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reconciler {
-  const driver = opts.driver ?? createSimulatedDriver(deps.store);
+  const driver = opts.driver ?? defaultDriver(deps, opts.hardware ?? createHardware(deps));
   const faults = opts.faults ?? operatorStepFaults(deps);
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomSuffix(8)}`;
   const batchSize = opts.batchSize ?? 256;
@@ -225,6 +238,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       deviceType: r.device_type,
       deviceId: r.device_id,
       action: r.action as Action,
+      actionSeq: r.action_seq,
       step: w.step,
       attempt: r.attempts,
       target: targetOf(r),
@@ -296,11 +310,18 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       w.active = false;
       return;
     }
-    c.events.push({ at: now, kind: 'step', from: c.status, to: c.status, step: w.step, reason: 'done' });
+    c.events.push({
+      at: now,
+      kind: 'step',
+      from: c.status,
+      to: c.status,
+      step: w.step,
+      reason: result.note ? `done: ${result.note}` : 'done',
+    });
     if (result.consumedSecrets) c.set.secrets_sealed = null;
     if (w.index + 1 < w.plan.length) {
       w.index += 1;
-      const nextRunAt = now + w.plan[w.index].durationMs;
+      const nextRunAt = now + (result.realTime ? 0 : w.plan[w.index].durationMs);
       c.set = { ...c.set, step: w.step, next_run_at: nextRunAt, attempts: 0, last_error: '' };
       w.active = o.ignoreSchedule === true || nextRunAt <= now;
       return;

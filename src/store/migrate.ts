@@ -4,6 +4,7 @@ import { initial } from './migrations/0001-initial.js';
 import { readGeneration } from './migrations/0002-read-generation.js';
 import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
 import { nonceLog } from './migrations/0004-nonce-log.js';
+import { bmc } from './migrations/0005-bmc.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -12,6 +13,7 @@ function provider(store: Store): MigrationProvider {
       '0002-read-generation': readGeneration(store.dialect),
       '0003-ip-pool-hints': ipPoolHints(store.dialect),
       '0004-nonce-log': nonceLog(store.dialect),
+      '0005-bmc': bmc(),
     }),
   };
 }

@@ -111,10 +111,41 @@ export interface DevicesTable {
   region_id: string;
   az_id: string;
   device_type: string;
+  /** The BMC's address without credentials; '' for a simulated device. */
   bmc_url: string;
+  /** '' (simulated), 'ipmi' or 'redfish': which driver performs this device's steps. */
+  bmc_driver: Generated<'' | 'ipmi' | 'redfish'>;
+  bmc_username: Generated<string>;
+  /** The BMC password sealed under the master key; null when none. */
+  bmc_password_sealed: string | null;
+  /** 1: accept the BMC's self-signed TLS certificate (Redfish). */
+  bmc_insecure: Generated<number>;
+  boot_mode: Generated<'uefi' | 'legacy'>;
+  /** What the BMC last reported: 'on', 'off', or '' when never read. */
+  power_state: Generated<'' | 'on' | 'off'>;
+  /** '' (never checked), 'ok' or 'unhealthy' (the BMC could not be read; health_message says why). */
+  health: Generated<'' | 'ok' | 'unhealthy'>;
+  health_message: Generated<string>;
+  health_checked_at: number | null;
+  /** Power sync: when this driven device is next due to be read; null for simulated devices. */
+  next_sync_at: number | null;
   status: 'available' | 'allocated' | 'retired';
   instance_id: string | null;
   created_at: number;
+}
+
+/** A device's NICs, boot NIC first (position 0). MACs are lowercase with ':' separators. */
+export interface DeviceMacsTable {
+  mac: string;
+  device_id: string;
+  position: number;
+}
+
+/** At most one command in flight per BMC, across every process sharing the database. */
+export interface BmcLocksTable {
+  bmc_key: string;
+  owner: string;
+  until: number;
 }
 
 export interface PublicIpsTable {
@@ -300,6 +331,8 @@ export interface InstancesTable extends ChargeColumns {
   lease_owner: string | null;
   lease_until: number | null;
   attempts: number;
+  /** Counts the actions begun on this instance: with the id it names one run of one action. */
+  action_seq: number;
   last_error: string;
   /** Sealed JSON of password / user data / other inputs the next steps need; null once used. */
   secrets_sealed: string | null;
@@ -386,6 +419,8 @@ export interface Database {
   instances: InstancesTable;
   instance_counts: InstanceCountsTable;
   device_driver_state: DeviceDriverStateTable;
+  device_macs: DeviceMacsTable;
+  bmc_locks: BmcLocksTable;
   instance_events: InstanceEventsTable;
   faults: FaultsTable;
   settings: SettingsTable;

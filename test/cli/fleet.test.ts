@@ -9,7 +9,14 @@ interface Device {
   region: string;
   az: string;
   deviceType: string;
+  driver: string;
   bmcUrl: string;
+  bmcInsecure: boolean;
+  bootMode: string;
+  macs: string[];
+  power: string;
+  health: string;
+  healthMessage: string;
   status: string;
   instanceId: string;
   createdAt: string;
@@ -50,8 +57,6 @@ describe('edcps devices, device-types, os and raids', () => {
       GPU,
       '--serial',
       'SN-ONE',
-      '--bmc',
-      'https://10.0.0.5',
     );
     expect(d).toEqual({
       deviceId: expect.stringMatching(/^dev-[a-z0-9]{28}$/),
@@ -59,7 +64,14 @@ describe('edcps devices, device-types, os and raids', () => {
       region: REGION,
       az: AZ,
       deviceType: GPU,
-      bmcUrl: 'https://10.0.0.5',
+      driver: 'simulated',
+      bmcUrl: '',
+      bmcInsecure: false,
+      bootMode: 'uefi',
+      macs: [],
+      power: '',
+      health: '',
+      healthMessage: '',
       status: 'available',
       instanceId: '',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
@@ -70,11 +82,16 @@ describe('edcps devices, device-types, os and raids', () => {
   it('adds a YAML list of devices and lists them by AZ and type', async () => {
     const file = tempJson(
       `- {region: ${REGION}, az: ${AZ_B}, deviceType: ${GPU}, serial: Y-1}\n` +
-        `- region: ${REGION}\n  az: ${AZ_B}\n  deviceType: ${GPU}\n  serial: Y-2\n  bmcUrl: ipmi://10.0.0.7\n`,
+        `- region: ${REGION}\n  az: ${AZ_B}\n  deviceType: ${GPU}\n  serial: Y-2\n  bmcUrl: ipmi://admin:pw-y2@127.0.0.1:9\n  macs: [AA-BB-CC-00-00-02]\n`,
       'devices.yaml',
     );
     const added = await cliJson<Device[]>(env, 'devices', 'add', '--file', file);
     expect(added.map((d) => d.serial)).toEqual(['Y-1', 'Y-2']);
+    expect(added[1]).toMatchObject({
+      driver: 'ipmi',
+      bmcUrl: 'ipmi://admin:***@127.0.0.1:9',
+      macs: ['aa:bb:cc:00:00:02'],
+    });
     const listed = await cliJson<Device[]>(
       env,
       'devices',
@@ -145,7 +162,7 @@ describe('edcps devices, device-types, os and raids', () => {
   it('refuses a device list entry with an unknown key', async () => {
     const file = tempJson([{ region: REGION, az: AZ, deviceType: GPU, serial: 'K-1', rack: 'r1' }]);
     expect(await cliError(env, 1, 'devices', 'add', '--file', file)).toBe(
-      `edcps: ${file}: device 1: unknown key "rack" (allowed: region, az, deviceType, serial, bmcUrl)`,
+      `edcps: ${file}: device 1: unknown key "rack" (allowed: region, az, deviceType, serial, bmcUrl, bmcUsername, bmcPassword, bootMode, bmcInsecure, macs)`,
     );
   });
 
@@ -186,7 +203,9 @@ describe('edcps devices, device-types, os and raids', () => {
         '--bmc',
         '10.0.0.5',
       ),
-    ).toBe('edcps: device B-1: BMC URL "10.0.0.5" is not an absolute URL');
+    ).toBe(
+      'edcps: device B-1: BMC URL "10.0.0.5": not an absolute URL (e.g. ipmi://admin:secret@10.0.0.5 or redfish://admin:secret@10.0.0.5)',
+    );
   });
 
   it('names the missing options of a single device', async () => {

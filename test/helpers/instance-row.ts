@@ -55,6 +55,7 @@ export function instanceRowFixture(
     lease_owner: null,
     lease_until: null,
     attempts: 0,
+    action_seq: 0,
     last_error: '',
     secrets_sealed: null,
     action_input: '{}',

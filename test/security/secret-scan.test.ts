@@ -1,11 +1,12 @@
-import { Writable } from 'node:stream';
 import { sql } from 'kysely';
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settle } from '../../src/provision/settle.js';
 import type { ApiCall, ApiResponse, Credentials, TestHarness } from '../helpers/harness.js';
 import { createHarness } from '../helpers/harness.js';
 import { seedResources } from '../fuzz/support/seed.js';
+import { dumpDatabase, encodings, findSecrets } from './scan-support.js';
 
 /**
  * The secret scan (issue 7, security): a scenario that hands the server every kind of secret —
@@ -30,31 +31,6 @@ const SECRETS = {
   reinstallUserDataText: `${marker}-reinstall`,
 };
 
-/** The forms a secret could take on its way into a log or a column. */
-function encodings(secret: string): string[] {
-  const b = Buffer.from(secret, 'utf8');
-  return [
-    ...new Set([
-      secret,
-      b.toString('base64'),
-      b.toString('base64').replace(/=+$/, ''),
-      b.toString('base64url'),
-      b.toString('hex'),
-      encodeURIComponent(secret),
-      JSON.stringify(secret).slice(1, -1),
-    ]),
-  ];
-}
-
-function findSecrets(text: string, secrets: Record<string, string>): string[] {
-  const hits: string[] = [];
-  for (const [name, s] of Object.entries(secrets)) {
-    for (const form of encodings(s))
-      if (text.includes(form)) hits.push(`${name} as ${JSON.stringify(form.slice(0, 24))}`);
-  }
-  return hits;
-}
-
 describe('secret scan', () => {
   let h: TestHarness;
   const logLines: string[] = [];
@@ -69,24 +45,6 @@ describe('secret scan', () => {
     otherSecretAccessKey: other.secretAccessKey,
     ...(privateKeyBody ? { privateKeyBody } : {}),
   });
-
-  async function dumpDatabase(): Promise<string> {
-    const q =
-      h.runtime.store.dialect === 'postgres'
-        ? sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`
-        : sql<{
-            name: string;
-          }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
-    const tables = (await q.execute(h.runtime.store.db)).rows.map((r) => r.name);
-    const parts: string[] = [];
-    for (const t of tables) {
-      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(
-        h.runtime.store.db,
-      );
-      parts.push(`${t}: ${JSON.stringify(rows)}`);
-    }
-    return parts.join('\n');
-  }
 
   async function call(label: string, method: string, path: string, o: ApiCall = {}): Promise<ApiResponse> {
     const res = await h.call(method, path, o);
@@ -153,7 +111,7 @@ describe('secret scan', () => {
     expect(created.statusCode, JSON.stringify(created.body)).toBe(200);
     const id = (created.body.result?.instanceIds as string[])[0];
     await call('describeInstance creating', 'GET', `${BASE}/instances/${id}`);
-    pendingDump = await dumpDatabase();
+    pendingDump = await dumpDatabase(h.runtime.store);
 
     await settle(h.runtime.services.deps);
     await call('describeInstance running', 'GET', `${BASE}/instances/${id}`);
@@ -226,7 +184,7 @@ describe('secret scan', () => {
   });
 
   it('stores no secret in any column once provisioning is done, and no sealed instance secrets remain', async () => {
-    const dump = await dumpDatabase();
+    const dump = await dumpDatabase(h.runtime.store);
     expect(findSecrets(dump, secrets())).toEqual([]);
     const { rows } = await sql<{
       n: number;

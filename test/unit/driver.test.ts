@@ -48,6 +48,7 @@ describe('simulated driver', () => {
       azId: row.az_id,
       deviceType: row.device_type,
       deviceId: row.device_id,
+      actionSeq: row.action_seq,
       action: 'create' as Action,
       step,
       attempt: 0,

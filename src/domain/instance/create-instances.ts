@@ -226,6 +226,7 @@ export async function createInstancesInTx(
     lease_owner: null,
     lease_until: null,
     attempts: 0,
+    action_seq: 0,
     last_error: '',
     // Sealed per instance; inject-credentials erases it once used (DESIGN §3 Secrets).
     secrets_sealed: deps.secrets.seal(secrets),

@@ -1,19 +1,24 @@
 import * as catalogRepo from '../../store/repositories/catalog-repo.js';
 import * as adminRepo from '../../store/repositories/catalog-admin-repo.js';
+import * as bmcRepo from '../../store/repositories/bmc-repo.js';
 import * as repo from '../../store/repositories/devices-repo.js';
 import type { DeviceRow } from '../../store/repositories/devices-repo.js';
 import type { Executor } from '../../store/db.js';
 import { isoTime } from '../clock.js';
 import type { Deps } from '../deps.js';
+import { displayBmcUrl } from '../hardware/bmc-address.js';
+import { type BmcInput, bmcColumns } from '../hardware/bmc-enrollment.js';
+import { normalizeMacs } from '../hardware/mac.js';
 import { newId } from '../ids.js';
 import { OperatorError, known } from './operator-error.js';
 
-export interface DeviceInput {
+export interface DeviceInput extends BmcInput {
   region: string;
   az: string;
   deviceType: string;
   serial: string;
-  bmcUrl?: string;
+  /** NICs, boot NIC first. */
+  macs?: readonly string[];
 }
 
 export interface DeviceView {
@@ -22,7 +27,18 @@ export interface DeviceView {
   region: string;
   az: string;
   deviceType: string;
+  /** `simulated`, or the protocol its BMC is driven with. */
+  driver: 'simulated' | 'ipmi' | 'redfish';
+  /** The BMC address with its user and the password masked (`ipmi://admin:***@10.0.0.5:623`). */
   bmcUrl: string;
+  bmcInsecure: boolean;
+  bootMode: 'uefi' | 'legacy';
+  macs: string[];
+  /** What the BMC last reported ('' = never read, or simulated). */
+  power: '' | 'on' | 'off';
+  /** '' (never checked), 'ok' or 'unhealthy'; `healthMessage` says why. */
+  health: '' | 'ok' | 'unhealthy';
+  healthMessage: string;
   status: 'available' | 'allocated' | 'retired';
   instanceId: string;
   createdAt: string;
@@ -48,44 +64,35 @@ export interface RaidInput {
 }
 
 const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const BMC_SCHEMES = ['http:', 'https:', 'ipmi:', 'redfish:', 'redfish+http:', 'redfish+https:'];
 
-export const deviceView = (
-  d: Pick<
-    DeviceRow,
-    | 'id'
-    | 'serial'
-    | 'region_id'
-    | 'az_id'
-    | 'device_type'
-    | 'bmc_url'
-    | 'status'
-    | 'instance_id'
-    | 'created_at'
-  >,
-): DeviceView => ({
+type ViewColumns = Omit<DeviceRow, 'health_checked_at' | 'next_sync_at'>;
+
+export const deviceView = (d: ViewColumns, macs: readonly string[] = []): DeviceView => ({
   deviceId: d.id,
   serial: d.serial,
   region: d.region_id,
   az: d.az_id,
   deviceType: d.device_type,
-  bmcUrl: d.bmc_url,
+  driver: d.bmc_driver === '' ? 'simulated' : d.bmc_driver,
+  bmcUrl: displayBmcUrl(d.bmc_url, d.bmc_username, d.bmc_password_sealed !== null),
+  bmcInsecure: d.bmc_insecure === 1,
+  bootMode: d.boot_mode,
+  macs: [...macs],
+  power: d.bmc_driver === '' ? '' : d.power_state,
+  health: d.bmc_driver === '' ? '' : d.health,
+  healthMessage: d.bmc_driver === '' ? '' : d.health_message,
   status: d.status,
   instanceId: d.instance_id ?? '',
   createdAt: isoTime(d.created_at),
 });
 
-function checkBmc(url: string, serial: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new OperatorError(`device ${serial}: BMC URL "${url}" is not an absolute URL`);
-  }
-  if (!BMC_SCHEMES.includes(u.protocol)) {
-    throw new OperatorError(`device ${serial}: BMC URL scheme must be one of ${BMC_SCHEMES.join(' ')}`);
-  }
-  return url;
+/** Views of device rows with their MACs (one query per 500 devices). */
+async function viewsOf(exec: Executor, rows: readonly DeviceRow[]): Promise<DeviceView[]> {
+  const macs = await bmcRepo.macsOf(
+    exec,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => deviceView(r, macs.get(r.id)));
 }
 
 function text(field: string, value: string | undefined, max: number): string {
@@ -137,6 +144,8 @@ export function createFleetAdmin(deps: Deps) {
       return store.transaction(async (tx) => {
         const seen = new Set<string>();
         const rows = [];
+        const nics: { device_id: string; macs: string[] }[] = [];
+        const macOwner = new Map<string, string>();
         const azsByRegion = new Map<string, string[]>();
         const typesByRegion = new Map<string, string[]>();
         const now = deps.clock.now();
@@ -163,24 +172,52 @@ export function createFleetAdmin(deps: Deps) {
           if (!azs.includes(d.az)) throw known('AZ', d.az, azs, d.region);
           const types = typesByRegion.get(d.region)!;
           if (!types.includes(d.deviceType)) throw known('device type', d.deviceType, types, d.region);
+          const where = `device ${d.serial}`;
+          const macs = normalizeMacs(d.macs ?? [], where);
+          for (const m of macs) {
+            const other = macOwner.get(m);
+            if (other !== undefined)
+              throw new OperatorError(`${where}: MAC ${m} is also given for device ${other}`);
+            macOwner.set(m, d.serial);
+          }
+          const id = newId('device');
           rows.push({
-            id: newId('device'),
+            id,
             serial: d.serial,
             region_id: d.region,
             az_id: d.az,
             device_type: d.deviceType,
-            bmc_url: d.bmcUrl === undefined || d.bmcUrl === '' ? '' : checkBmc(d.bmcUrl, d.serial),
+            ...bmcColumns(d, deps.secrets, where, Date.now()),
             status: 'available' as const,
             instance_id: null,
             created_at: now,
           });
+          if (macs.length > 0) nics.push({ device_id: id, macs });
         }
         const taken = await repo.existingSerials(tx, [...seen]);
         if (taken.length > 0) {
           throw new OperatorError(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
         }
+        const usedMacs = await bmcRepo.takenMacs(tx, [...macOwner.keys()]);
+        if (usedMacs.length > 0) {
+          throw new OperatorError(
+            `MAC already recorded for another device: ${usedMacs.slice(0, 5).join(', ')}`,
+          );
+        }
         await repo.insertDevices(tx, rows);
-        return rows.map(deviceView);
+        for (const n of nics) await bmcRepo.setMacs(tx, n.device_id, n.macs);
+        const macsById = new Map(nics.map((n) => [n.device_id, n.macs]));
+        return rows.map((r) => ({
+          ...deviceView(
+            {
+              ...r,
+              power_state: '',
+              health: '',
+              health_message: '',
+            },
+            macsById.get(r.id),
+          ),
+        }));
       });
     },
 
@@ -207,13 +244,50 @@ export function createFleetAdmin(deps: Deps) {
         deviceType: f.deviceType,
         status: f.status as DeviceRow['status'] | undefined,
       });
-      return rows.map(deviceView);
+      return viewsOf(db, rows);
+    },
+
+    /** One device by id or serial; OperatorError when there is none. */
+    async device(idOrSerial: string): Promise<DeviceView> {
+      const d = await repo.findDevice(db, idOrSerial);
+      if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
+      return (await viewsOf(db, [d]))[0]!;
+    },
+
+    /**
+     * Changes how a device's BMC is reached (address, credentials, TLS, boot mode) or, with no
+     * URL, makes it simulated again; `macs` when given replaces its NIC list. A device carrying
+     * an instance may have its credentials changed but not switch between simulated and driven.
+     */
+    async setBmc(idOrSerial: string, input: BmcInput & { macs?: readonly string[] }): Promise<DeviceView> {
+      return store.transaction(async (tx) => {
+        const d = await repo.findDevice(tx, idOrSerial);
+        if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
+        const where = `device ${d.serial}`;
+        const cols = bmcColumns(input, deps.secrets, where, Date.now());
+        if (d.instance_id !== null && (cols.bmc_driver === '') !== (d.bmc_driver === '')) {
+          throw new OperatorError(
+            `${where} carries instance ${d.instance_id}: it cannot switch between simulated and driven until the instance is deleted`,
+          );
+        }
+        if (input.macs !== undefined) {
+          const macs = normalizeMacs(input.macs, where);
+          const used = await bmcRepo.takenMacs(tx, macs, d.id);
+          if (used.length > 0) {
+            throw new OperatorError(`${where}: MAC already recorded for another device: ${used.join(', ')}`);
+          }
+          await bmcRepo.setMacs(tx, d.id, macs);
+        }
+        await repo.updateDevice(tx, d.id, { ...cols, power_state: '', health: '', health_message: '' });
+        const after = (await repo.findDevice(tx, d.id))!;
+        return (await viewsOf(tx, [after]))[0]!;
+      });
     },
 
     /** Takes a free device out of stock; refused while it carries an instance. */
     async retireDevice(serial: string): Promise<DeviceView> {
       if (await repo.retireDevice(db, serial))
-        return deviceView((await repo.findDeviceBySerial(db, serial))!);
+        return (await viewsOf(db, [(await repo.findDeviceBySerial(db, serial))!]))[0]!;
       const d = await repo.findDeviceBySerial(db, serial);
       if (!d) throw new OperatorError(`no device with serial "${serial}"`);
       if (d.status === 'retired') throw new OperatorError(`device ${serial} is already retired`);

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../db.js';
 import type { DevicesTable } from '../tables.js';
 
@@ -11,6 +11,18 @@ export async function insertDevices(db: Executor, rows: readonly Insertable<Devi
       .values(rows.slice(i, i + 200))
       .execute();
   }
+}
+
+/** A device by its id or its serial. */
+export const findDevice = (db: Executor, idOrSerial: string): Promise<DeviceRow | undefined> =>
+  db
+    .selectFrom('devices')
+    .selectAll()
+    .where((eb) => eb.or([eb('id', '=', idOrSerial), eb('serial', '=', idOrSerial)]))
+    .executeTakeFirst();
+
+export async function updateDevice(db: Executor, id: string, set: Updateable<DevicesTable>): Promise<void> {
+  await db.updateTable('devices').set(set).where('id', '=', id).execute();
 }
 
 export const findDeviceBySerial = (db: Executor, serial: string): Promise<DeviceRow | undefined> =>

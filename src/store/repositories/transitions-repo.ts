@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db.js';
 
 /**
@@ -29,6 +30,7 @@ export async function beginAction(
       lease_owner: null,
       lease_until: null,
       attempts: 0,
+      action_seq: sql<number>`action_seq + 1`,
       last_error: '',
       updated_at: p.now,
       ...(p.secretsSealed !== undefined ? { secrets_sealed: p.secretsSealed } : {}),

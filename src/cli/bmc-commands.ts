@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { createBmcAdmin } from '../provision/bmc-admin.js';
+import { withRuntime } from './admin.js';
+import { type BmcOpts, bmcInput, bmcOptions } from './bmc-options.js';
+import { deviceRecord } from './device-record.js';
+
+import { type JsonOption, emit, record } from './output.js';
+
+const POWER = ['on', 'off', 'cycle', 'status'] as const;
+
+/** `devices set-bmc`, `devices power`, `devices check`: the commands that reach a machine's BMC. */
+export function registerBmcCommands(devices: Command): void {
+  bmcOptions(
+    devices
+      .command('set-bmc')
+      .description("change how a device's BMC is reached; URL 'none' makes it simulated again")
+      .argument('<device>', 'device id or serial')
+      .argument('<url>', 'ipmi://…, redfish://…, redfish+http://…, or none'),
+  )
+    .option('--json', 'print the device')
+    .action((device: string, url: string, opts: JsonOption & BmcOpts) =>
+      withRuntime(async (rt) => {
+        const input = await bmcInput({ ...opts, bmc: url === 'none' ? undefined : url });
+        const d = await rt.services.operator.setBmc(device, input);
+        emit(opts, d, () => deviceRecord(d));
+      }),
+    );
+  devices
+    .command('power')
+    .description('power a driven device on, off, or cycle it, then print what its BMC reports')
+    .argument('<device>', 'device id or serial')
+    .argument('<action>', POWER.join('|'), (v: string) => {
+      if (!(POWER as readonly string[]).includes(v))
+        throw new InvalidArgumentError(`must be one of ${POWER.join(', ')}`);
+      return v as (typeof POWER)[number];
+    })
+    .option('--force', 'act even though an instance is using the device')
+    .option('--json', 'print {"deviceId","serial","power"}')
+    .action((device: string, action: (typeof POWER)[number], opts: JsonOption & { force?: boolean }) =>
+      withRuntime(async (rt) => {
+        const r = await createBmcAdmin(rt.services.deps, rt.hardware).power(
+          device,
+          action,
+          opts.force === true,
+        );
+        emit(opts, r, () => `${r.serial}: power ${r.power}`);
+      }),
+    );
+  devices
+    .command('check')
+    .description("check a driven device's BMC: reachable, credentials, power, one-time network boot")
+    .argument('<device>', 'device id or serial')
+    .option('--json', 'print the whole report (problems included)')
+    .action((device: string, opts: JsonOption) =>
+      withRuntime(async (rt) => {
+        const r = await createBmcAdmin(rt.services.deps, rt.hardware).check(device);
+        emit(opts, r, () =>
+          record({
+            serial: r.serial,
+            driver: r.driver,
+            bmc: r.bmcUrl,
+            reachable: r.reachable ? 'yes' : 'no',
+            authenticated: r.authenticated ? 'yes' : 'no',
+            power: r.power,
+            bootOverride:
+              r.bootOverride === null
+                ? ''
+                : `${r.bootOverride.supported ? 'yes' : 'no'} (${r.bootOverride.detail})`,
+          }),
+        );
+        if (r.problems.length > 0) {
+          if (!opts.json) for (const p of r.problems) process.stderr.write(`edcps: ${p}\n`);
+          process.exitCode = 1; // EXIT_FAILURE: a problem was found
+        }
+      }),
+    );
+}

@@ -1,0 +1,89 @@
+import type { BmcConfig } from '../../../config.js';
+import type { Store } from '../../../store/db.js';
+import { type DrivenDeviceRow, drivenDevices } from '../../../store/repositories/bmc-repo.js';
+import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
+import type { Driver, StepRequest, StepResult } from '../../driver.js';
+import { asBmcError } from '../bmc.js';
+import type { BmcOpener } from './bmc-factory.js';
+import type { BmcGate } from './bmc-gate.js';
+import { type StepJournal, runHardwareStep, runOf } from './hardware-steps.js';
+
+/** How soon a step that found its BMC busy (another command in flight) tries again. */
+const BUSY_RETRY_MS = 250;
+
+interface DeviceJournal {
+  /** The instance the machine was last prepared for. */
+  instanceId: string | null;
+  step: StepJournal | null;
+}
+
+function parseJournal(text: string | null): DeviceJournal {
+  if (!text) return { instanceId: null, step: null };
+  try {
+    const v = JSON.parse(text) as Partial<DeviceJournal>;
+    return { instanceId: v.instanceId ?? null, step: v.step ?? null };
+  } catch {
+    return { instanceId: null, step: null };
+  }
+}
+
+/**
+ * The driver of machines with a BMC (IPMI or Redfish): each step is a few set-state commands
+ * and power readings, and a step still waiting on the machine answers `pending` so no lease is
+ * held while a machine boots. Requests run in parallel, bounded by the gate.
+ */
+export function createHardwareDriver(
+  store: Store,
+  deps: { open: BmcOpener; gate: BmcGate; cfg: BmcConfig; now?: () => number },
+): Driver {
+  const now = deps.now ?? Date.now;
+
+  async function one(req: StepRequest, device: DrivenDeviceRow | undefined): Promise<StepResult> {
+    if (!device)
+      return { kind: 'failed', retryable: false, message: `instance ${req.instanceId} has no device` };
+    const journal = parseJournal(device.state);
+    const run = runOf(req);
+    const mine =
+      journal.step && journal.step.run === run && journal.step.step === req.step ? journal.step : undefined;
+    const save = (j: DeviceJournal) =>
+      saveDriverStates(store.db, [{ deviceId: device.id, state: JSON.stringify(j) }], now());
+    const bmc = deps.open(device);
+    try {
+      const r = await deps.gate.tryWith(bmc.key, async () => {
+        const t = now();
+        const result = await runHardwareStep({
+          req,
+          bmc,
+          bootMode: device.boot_mode,
+          cfg: deps.cfg,
+          now: t,
+          journal: mine,
+          enter: (phase) =>
+            save({ instanceId: req.instanceId, step: { run, step: req.step, phase, since: t } }),
+        });
+        if (result.kind === 'done') {
+          await save({ instanceId: req.step === 'release' ? null : req.instanceId, step: null });
+        }
+        return result;
+      });
+      return r.ran ? r.value : { kind: 'pending', retryAfterMs: BUSY_RETRY_MS };
+    } catch (e) {
+      const err = asBmcError(e, bmc.key);
+      return { kind: 'failed', retryable: err.retryable, message: err.message };
+    } finally {
+      await bmc.close().catch(() => undefined);
+    }
+  }
+  return {
+    name: 'hardware',
+    async runSteps(requests) {
+      const devices = await drivenDevices(
+        store.db,
+        requests.map((r) => r.deviceId).filter((d): d is string => d !== null),
+      );
+      return Promise.all(
+        requests.map((r) => one(r, r.deviceId === null ? undefined : devices.get(r.deviceId))),
+      );
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import { BmcError, type BmcClient, type PowerReading } from '../bmc.js';
+
+export interface IpmiBmcOptions {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  /** The ipmitool executable (a name looked up in `searchPath`, or a path). */
+  ipmitool: string;
+  /** PATH for the child process: the only variable besides the password it is given. */
+  searchPath: string;
+  /** lanplus cipher suite (`-C`); undefined = ipmitool's default. */
+  cipherSuite: number | undefined;
+  timeoutMs: number;
+}
+
+/** What ipmitool printed that says the credentials were refused (RAKP = the IPMI 2.0 handshake). */
+const AUTH_HINTS =
+  /RAKP|unauthori[sz]ed|invalid (user|password|name)|password|authentication|insufficient privilege/i;
+
+/**
+ * An IPMI 2.0 BMC through Debian's `ipmitool -I lanplus`. The password reaches ipmitool only
+ * through its environment (`-E` reads IPMI_PASSWORD): a command line is visible to every user
+ * of the machine in `ps`. Each call is one ipmitool process, killed after `timeoutMs`.
+ */
+export function createIpmiBmc(o: IpmiBmcOptions): BmcClient {
+  const key = `${o.host}:${o.port}`;
+  const fail = (kind: ConstructorParameters<typeof BmcError>[0], cause: string) =>
+    new BmcError(kind, key, cause);
+
+  function ipmitool(args: readonly string[]): Promise<string> {
+    const retrySeconds = Math.max(1, Math.floor(o.timeoutMs / 3000));
+    const argv = [
+      '-I',
+      'lanplus',
+      '-H',
+      o.host,
+      '-p',
+      String(o.port),
+      '-U',
+      o.username,
+      '-E',
+      ...(o.cipherSuite === undefined ? [] : ['-C', String(o.cipherSuite)]),
+      '-N',
+      String(retrySeconds),
+      '-R',
+      '2',
+      ...args,
+    ];
+    return new Promise((resolve, reject) => {
+      const child = spawn(o.ipmitool, argv, {
+        env: { PATH: o.searchPath, IPMI_PASSWORD: o.password },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      let timedOut = false;
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, o.timeoutMs);
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(
+          e.code === 'ENOENT'
+            ? fail('missing-tool', `${o.ipmitool} not found: install Debian's ipmitool package`)
+            : fail('protocol', `could not run ${o.ipmitool} (${e.code ?? e.message})`),
+        );
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (timedOut) return reject(fail('timeout', `no answer within ${Math.round(o.timeoutMs / 1000)} s`));
+        // Some failures (e.g. "Set Chassis Boot Parameter 5 failed") still exit 0: stderr decides.
+        if (code === 0 && !/failed|error/i.test(err)) return resolve(out);
+        const lines = err
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== '' && !l.includes(o.password));
+        const said = lines.slice(0, 3).join('; ').slice(0, 240) || `exit ${code}`;
+        if (AUTH_HINTS.test(err)) return reject(fail('auth', `authentication failed: ${said}`));
+        if (/unable to establish|no response|timeout|timed out|connection refused/i.test(err)) {
+          return reject(fail('unreachable', `no IPMI session: ${said}`));
+        }
+        if (/not supported|invalid command|unknown/i.test(err)) return reject(fail('unsupported', said));
+        reject(fail('server', said));
+      });
+    });
+  }
+
+  async function power(): Promise<PowerReading> {
+    const out = await ipmitool(['chassis', 'power', 'status']);
+    if (/power is on/i.test(out)) return 'on';
+    if (/power is off/i.test(out)) return 'off';
+    throw fail('protocol', `unexpected power status: ${out.trim().slice(0, 80)}`);
+  }
+
+  return {
+    key,
+    protocol: 'ipmi',
+    power,
+    async setPower(target) {
+      const now = await power();
+      if (target === 'on' ? now === 'on' : now === 'off') return;
+      await ipmitool(['chassis', 'power', target]);
+    },
+    async cycle() {
+      await ipmitool(['chassis', 'power', (await power()) === 'off' ? 'on' : 'cycle']);
+    },
+    async setOneTimeNetworkBoot(mode) {
+      // ipmitool's bootdev sets the boot flags valid for the next boot only unless told "persistent".
+      await ipmitool(['chassis', 'bootdev', 'pxe', ...(mode === 'uefi' ? ['options=efiboot'] : [])]);
+    },
+    async bootOverrideSupport() {
+      try {
+        const out = await ipmitool(['chassis', 'bootparam', 'get', '5']);
+        const flags = /Boot Device Selector\s*:\s*(.+)/i.exec(out)?.[1]?.trim();
+        return {
+          supported: true,
+          detail: flags ? `boot flags readable (device: ${flags})` : 'boot flags readable',
+        };
+      } catch (e) {
+        if (e instanceof BmcError && e.kind === 'unsupported') return { supported: false, detail: e.message };
+        throw e;
+      }
+    },
+    close: async () => undefined,
+  };
+}

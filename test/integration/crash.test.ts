@@ -1,10 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/auth/sign.js';
 import { type Store, openStore } from '../../src/store/db.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
+import { type ServerProcess, freePort, sleep, spawnServer } from '../helpers/spawn-server.js';
 
 /**
  * Crash and resume for real: `edcps serve` (the built binary) provisions instances at time
@@ -15,7 +13,6 @@ import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
  * idempotent — but its completion is recorded only by the transaction that advances the row).
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const AK = 'CRASHTESTKEY';
 const SK = 'crash-test-secret-key';
 const REGION = 'cn-east-tz1';
@@ -28,22 +25,10 @@ const CREATE_STEPS = [
   'power-on',
 ];
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('provisioning survives SIGKILL (createInstances, describeInstances)', () => {
   let db: TestDatabase;
   let port: number;
-  let child: ChildProcess | undefined;
+  let child: ServerProcess | undefined;
   let store: Store | undefined;
 
   async function call(method: string, p: string, body?: unknown, query = '') {
@@ -71,40 +56,17 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
   }
 
   async function startServer(): Promise<void> {
-    const proc = spawn(process.execPath, [path.join(ROOT, 'bin/edcps.js'), 'serve'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        EDCPS_DATA_DIR: db.dataDir,
-        EDCPS_DATABASE_URL: db.url,
-        EDCPS_HOST: '127.0.0.1',
-        EDCPS_PORT: String(port),
-        EDCPS_ACCESS_KEY_ID: AK,
-        EDCPS_SECRET_ACCESS_KEY: SK,
-        EDCPS_TIME_SCALE: '0.05',
-        EDCPS_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    child = await spawnServer(port, {
+      EDCPS_DATA_DIR: db.dataDir,
+      EDCPS_DATABASE_URL: db.url,
+      EDCPS_ACCESS_KEY_ID: AK,
+      EDCPS_SECRET_ACCESS_KEY: SK,
+      EDCPS_TIME_SCALE: '0.05',
     });
-    child = proc;
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`edcps serve exited with ${proc.exitCode}`);
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error('edcps serve did not start within 20 s');
-      await sleep(50);
-    }
   }
 
   async function kill(): Promise<void> {
-    const proc = child!;
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await exited;
+    await child!.kill();
     child = undefined;
   }
 

@@ -111,9 +111,13 @@ export class SimServer {
       reply = errorReply(err);
     }
     if (fault.mode === 'stuck') faults.consume();
-    if (fault.mode === 'lost-answer' && (fault.method === undefined || fault.method === method)) {
+    if (
+      fault.mode === 'lost-answer' &&
+      (fault.method === undefined || fault.method === method) &&
+      (fault.path === undefined || url.pathname.endsWith(fault.path))
+    ) {
       faults.consume();
-      if (!fault.hold) req.socket.resetAndDestroy();
+      if (!fault.hold) req.socket.destroy();
       return;
     }
     this.send(res, method, reply, record);

@@ -66,11 +66,12 @@ export type SimFault =
   | { mode: 'slow'; delayMs: number }
   | { mode: 'stuck' }
   /**
-   * Requests of `method` (default: any) are carried out, then their answer is lost: the
+   * Requests of `method` (default: any) whose path ends with `path` (default: any) are carried
+   * out, then their answer is lost: the
    * connection is reset (`hold: false`) or left open with no answer until the client gives up
    * (`hold: true`) — what a controller sees when it crashes or times out mid-command.
    */
-  | { mode: 'lost-answer'; method?: string; hold?: boolean };
+  | { mode: 'lost-answer'; method?: string; path?: string; hold?: boolean };
 
 export interface SimRequest {
   method: string;

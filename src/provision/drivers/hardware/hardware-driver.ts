@@ -1,9 +1,13 @@
 import type { BmcConfig } from '../../../config.js';
 import type { Store } from '../../../store/db.js';
-import { type DrivenDeviceRow, drivenDevices } from '../../../store/repositories/bmc-repo.js';
+import {
+  type DrivenDeviceRow,
+  drivenDevices,
+  recordBmcReading,
+} from '../../../store/repositories/bmc-repo.js';
 import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
 import type { Driver, StepRequest, StepResult } from '../../driver.js';
-import { asBmcError } from '../bmc.js';
+import { type BmcClient, type PowerReading, asBmcError } from '../bmc.js';
 import type { BmcOpener } from './bmc-factory.js';
 import type { BmcGate } from './bmc-gate.js';
 import { type StepJournal, runHardwareStep, runOf } from './hardware-steps.js';
@@ -47,7 +51,10 @@ export function createHardwareDriver(
       journal.step && journal.step.run === run && journal.step.step === req.step ? journal.step : undefined;
     const save = (j: DeviceJournal) =>
       saveDriverStates(store.db, [{ deviceId: device.id, state: JSON.stringify(j) }], now());
-    const bmc = deps.open(device);
+    const opened = deps.open(device);
+    // What the step last read of the machine's power, kept on the device for `devices list`.
+    let seen: PowerReading | undefined;
+    const bmc: BmcClient = { ...opened, power: async () => (seen = await opened.power()) };
     try {
       const r = await deps.gate.tryWith(bmc.key, async () => {
         const t = now();
@@ -66,12 +73,20 @@ export function createHardwareDriver(
         }
         return result;
       });
-      return r.ran ? r.value : { kind: 'pending', retryAfterMs: BUSY_RETRY_MS };
+      if (!r.ran) return { kind: 'pending', retryAfterMs: BUSY_RETRY_MS };
+      const power = seen === 'on' || seen === 'off' ? seen : undefined;
+      if (power) await recordBmcReading(store.db, device.id, { power, health: 'ok', message: '', at: now() });
+      return r.value;
     } catch (e) {
       const err = asBmcError(e, bmc.key);
+      await recordBmcReading(store.db, device.id, {
+        health: 'unhealthy',
+        message: err.message,
+        at: now(),
+      }).catch(() => undefined);
       return { kind: 'failed', retryable: err.retryable, message: err.message };
     } finally {
-      await bmc.close().catch(() => undefined);
+      await opened.close().catch(() => undefined);
     }
   }
   return {

@@ -1,0 +1,80 @@
+import { expect } from 'vitest';
+import type { EdcpsClient, SdkError, TestServer } from '../helpers/sdk.js';
+import { startTestServer } from '../helpers/sdk.js';
+import { instanceSpec } from '../cli/cli.js';
+import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
+import { FAST_HARDWARE, type TestMachine } from './machines.js';
+
+/** Sorts before the catalog's serials (`cn-east-…`), so createInstances allocates it first. */
+export const DRIVEN_SERIAL = 'A-RACK1-U01';
+
+/** A listening server (official SDK) with one driven device for `m`, first in line for allocation. */
+export async function serverWithMachine(
+  m: TestMachine,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const s = await startTestServer({ ...FAST_HARDWARE, ...m.env, ...env });
+  await s.server.runtime.services.operator.addDevices([
+    {
+      region: REGION,
+      az: AZ,
+      deviceType: DEVICE_TYPE,
+      serial: DRIVEN_SERIAL,
+      bmcUrl: m.bmcUrl,
+      bmcPassword: m.password,
+      macs: ['52:54:00:aa:00:01'],
+    },
+  ]);
+  return s;
+}
+
+export async function createOne(sdk: EdcpsClient, over: Record<string, unknown> = {}): Promise<string> {
+  const spec = await instanceSpec(sdk, REGION, AZ, DEVICE_TYPE, over);
+  const r = await sdk.createInstances({ regionId: REGION, instanceSpec: spec });
+  return (r.result.instanceIds as string[])[0]!;
+}
+
+export interface InstanceState {
+  status: string;
+  deviceId: string;
+}
+
+/** Polls describeInstance until `done` holds (or throws after `timeoutMs`); 404 reads as 'gone'. */
+export async function waitFor(
+  sdk: EdcpsClient,
+  instanceId: string,
+  done: (status: string) => boolean,
+  timeoutMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let status = '';
+  for (;;) {
+    try {
+      const r = await sdk.describeInstance({ regionId: REGION, instanceId });
+      status = (r.result.instance as { status: string }).status;
+    } catch (e) {
+      if ((e as SdkError).error?.code !== 404) throw e;
+      status = 'gone';
+    }
+    if (done(status)) return status;
+    if (Date.now() > deadline) {
+      expect.fail(`instance ${instanceId} still ${status} after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const isStable = (s: string) => ['running', 'stopped', 'error', 'gone'].includes(s);
+
+/** The instance's events (every process writes them to the database), oldest first. */
+export async function eventsOf(
+  s: TestServer,
+  instanceId: string,
+): Promise<{ kind: string; step: string; reason: string; to_status: string }[]> {
+  return s.server.runtime.store.db
+    .selectFrom('instance_events')
+    .select(['kind', 'step', 'reason', 'to_status'])
+    .where('instance_id', '=', instanceId)
+    .orderBy('id')
+    .execute();
+}

@@ -35,8 +35,17 @@ export const serverEnv = (s: TestServer, extra: Record<string, string> = {}): Re
 });
 
 export function cli(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return cliWithInput(env, '', ...args);
+}
+
+/** A command run with `input` on its standard input (e.g. --bmc-password-stdin). */
+export function cliWithInput(
+  env: Record<string, string>,
+  input: string,
+  ...args: string[]
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       { env: baseEnv(env), timeout: 60_000 },
@@ -45,6 +54,7 @@ export function cli(env: Record<string, string>, ...args: string[]): Promise<Cli
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input);
   });
 }
 

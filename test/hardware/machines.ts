@@ -23,8 +23,10 @@ export interface TestMachine {
   close(): Promise<void>;
 }
 
-export async function ipmiMachine(): Promise<TestMachine & { sim: IpmiSim }> {
-  const sim = await startIpmiSim();
+export async function ipmiMachine(
+  opts: Parameters<typeof startIpmiSim>[0] = {},
+): Promise<TestMachine & { sim: IpmiSim }> {
+  const sim = await startIpmiSim(opts);
   return {
     sim,
     kind: 'ipmi',

@@ -152,7 +152,8 @@ class Rig {
         this.effect();
       },
     });
-    if (result.kind === 'done' && record) this.journal = null;
+    // As the driver does: done or given up on, the next performance of the step starts afresh.
+    if (result.kind !== 'pending' && record) this.journal = null;
     return result;
   }
 
@@ -312,10 +313,17 @@ describe('runHardwareStep', () => {
     expect(bmc.commands).toEqual(['on']);
   });
 
-  it.todo(
-    'tries the power command again on a retry after a power timeout: today the journal (and its `since`) ' +
-      'survives the retryable failure, so every retry fails at once without sending a command',
-  );
+  it('tries the power command again on a retry after a power timeout, with a new timeout', async () => {
+    const bmc = new FakeBmc('off');
+    bmc.stuck = true;
+    const rig = new Rig(bmc);
+    expect(await rig.runStep('power-on', 'start')).toMatchObject({ kind: 'failed', retryable: true });
+    bmc.stuck = false;
+    bmc.state = 'off'; // the machine gave up on the lost transition
+    rig.now += 60_000; // the reconciler's back-off
+    expect(await rig.runStep('power-on', 'start')).toEqual(done('powered on'));
+    expect(bmc.commands).toEqual(['on', 'on']);
+  });
 
   for (const step of ['inject-credentials', 'reset-password']) {
     it(`leaves ${step} to the installed system and has the sealed secrets erased`, async () => {

@@ -25,9 +25,18 @@ const SCHEMES: Record<string, { driver: BmcDriverName; transport: BmcAddress['tr
 
 const SYSTEM_PATH = /^\/redfish\/v1\/Systems\/[^/?#]+$/;
 
-/** The URL as it may be shown: any password replaced by `***` (also in unparsable text). */
+/**
+ * The URL as it may be shown: any password replaced by `***`, also in text that does not parse
+ * (a password may hold '/', '@' or ':'; a host cannot hold '@', so everything up to the last '@'
+ * after the user's first ':' is taken for the password).
+ */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  const at = url.lastIndexOf('@');
+  if (at < 0) return url;
+  const start = /^[^:@]*:[/\\]*/.exec(url)?.[0].length ?? 0;
+  const userinfo = url.slice(start, at);
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? url : `${url.slice(0, start)}${userinfo.slice(0, colon)}:***${url.slice(at)}`;
 }
 
 /**
@@ -35,7 +44,8 @@ export function maskUrl(url: string): string {
  * Throws OperatorError naming `field` and the rule; the message shows the URL masked, never the
  * password.
  */
-export function parseBmcUrl(url: string, field = 'BMC URL'): BmcAddress {
+export function parseBmcUrl(raw: string, field = 'BMC URL'): BmcAddress {
+  const url = raw.trim();
   const shown = maskUrl(url);
   const bad = (rule: string) => new OperatorError(`${field} "${shown}": ${rule}`);
   let u: URL;
@@ -70,7 +80,8 @@ export function parseBmcUrl(url: string, field = 'BMC URL'): BmcAddress {
   return {
     driver: scheme.driver,
     transport: scheme.transport,
-    host: u.hostname,
+    // Host names are case-insensitive: one BMC must have one key for its command lock.
+    host: u.hostname.toLowerCase(),
     port: u.port === '' ? scheme.port : Number(u.port),
     systemPath: path,
     username,

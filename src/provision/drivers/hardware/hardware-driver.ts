@@ -68,7 +68,8 @@ export function createHardwareDriver(
           enter: (phase) =>
             save({ instanceId: req.instanceId, step: { run, step: req.step, phase, since: t } }),
         });
-        if (result.kind === 'done') {
+        // Done, or given up on (a timeout): the next performance of this step starts afresh.
+        if (result.kind !== 'pending') {
           await save({ instanceId: req.step === 'release' ? null : req.instanceId, step: null });
         }
         return result;

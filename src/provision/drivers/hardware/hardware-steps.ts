@@ -76,12 +76,12 @@ async function powerOff(c: StepContext, graceful: boolean): Promise<StepResult> 
       } catch (e) {
         // A BMC that cannot ask the OS to shut down: go straight to forcing power off.
         if ((e as { kind?: string }).kind !== 'unsupported') throw e;
-        await c.enter('force');
+        await c.enter('no-soft');
         await c.bmc.setPower('off');
       }
       return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
     }
-    await c.enter('force');
+    await c.enter('hard');
     await c.bmc.setPower('off');
     return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
   }
@@ -94,13 +94,13 @@ async function powerOff(c: StepContext, graceful: boolean): Promise<StepResult> 
     await c.bmc.setPower('off');
     return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
   }
-  return settleOn(
-    c,
-    'off',
-    'off',
-    c.cfg.powerTimeoutMs,
-    graceful ? 'forced off after the graceful shutdown timed out' : 'powered off',
-  );
+  const note =
+    phase === 'no-soft'
+      ? 'powered off (the BMC offers no graceful shutdown)'
+      : phase === 'force'
+        ? 'forced off after the graceful shutdown timed out'
+        : 'powered off';
+  return settleOn(c, 'off', 'off', c.cfg.powerTimeoutMs, note);
 }
 
 /** Network-boots the machine once: power off if on, set the one-time PXE override, power on. */

@@ -18,11 +18,12 @@ export function registerBmcCommands(devices: Command): void {
       .argument('<device>', 'device id or serial')
       .argument('<url>', 'ipmi://…, redfish://…, redfish+http://…, or none'),
   )
+    .option('--force', 'switch a device an instance uses between simulated and driven (e.g. its BMC is gone)')
     .option('--json', 'print the device')
-    .action((device: string, url: string, opts: JsonOption & BmcOpts) =>
+    .action((device: string, url: string, opts: JsonOption & BmcOpts & { force?: boolean }) =>
       withRuntime(async (rt) => {
         const input = await bmcInput({ ...opts, bmc: url === 'none' ? undefined : url });
-        const d = await rt.services.operator.setBmc(device, input);
+        const d = await rt.services.operator.setBmc(device, input, opts.force === true);
         emit(opts, d, () => deviceRecord(d));
       }),
     );

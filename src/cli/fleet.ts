@@ -46,7 +46,8 @@ export function registerFleetCommands(program: Command): void {
       withRuntime(async (rt) => {
         const single = [opts.region, opts.az, opts.deviceType, opts.serial, opts.bmc, ...(opts.mac ?? [])];
         if (opts.file !== undefined) {
-          if (single.some((v) => v !== undefined) || opts.bmcPasswordStdin || opts.bmcUsername) {
+          const bmcFlags = [opts.bmcPasswordStdin, opts.bmcUsername, opts.bmcInsecure, opts.bootMode];
+          if (single.some((v) => v !== undefined) || bmcFlags.some((v) => v !== undefined)) {
             throw new Error('give either --file or --region/--az/--device-type/--serial/--bmc…, not both');
           }
           const added = await rt.services.operator.addDevices(readDeviceFile(opts.file));

@@ -164,11 +164,29 @@ describe('edcps devices with a BMC', () => {
       `edcps: device A-CLI-IPMI carries instance ${id}: change its power through the instance (startInstance, stopInstance, restartInstance), or pass --force`,
     );
     expect(await cliError(env, 1, 'devices', 'set-bmc', 'A-CLI-IPMI', 'none')).toBe(
-      `edcps: device A-CLI-IPMI carries instance ${id}: it cannot switch between simulated and driven until the instance is deleted`,
+      `edcps: device A-CLI-IPMI carries instance ${id}: it cannot switch between simulated and driven until the instance is deleted (or pass --force)`,
     );
     expect(await cliJson(env, 'devices', 'power', 'A-CLI-IPMI', 'off', '--force')).toMatchObject({
       power: 'off',
     });
+    // A BMC gone for good: the operator makes the device simulated, and the instance can go.
+    expect(await cliJson(env, 'devices', 'set-bmc', 'A-CLI-IPMI', 'none', '--force')).toMatchObject({
+      driver: 'simulated',
+      instanceId: id,
+    });
+    await s.sdk().deleteInstance({ regionId: REGION, instanceId: id });
+    expect(await waitFor(s.sdk(), id, isStable)).toBe('gone');
+    const listed = await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION);
+    expect(listed.find((d) => d.serial === 'A-CLI-IPMI')).toMatchObject({ status: 'available' });
+    await cliWithInput(
+      env,
+      ipmi.password,
+      'devices',
+      'set-bmc',
+      'A-CLI-IPMI',
+      ipmi.bmcUrl,
+      '--bmc-password-stdin',
+    );
   });
 
   it('says so when ipmitool is missing, or the BMC does not answer', async () => {
@@ -191,6 +209,34 @@ describe('edcps devices with a BMC', () => {
     );
   });
 
+  it('tells refused IPMI credentials from an IPMI BMC that does not answer', async () => {
+    await cliJson(
+      env,
+      'devices',
+      'set-bmc',
+      'A-CLI-IPMI',
+      ipmi.bmcUrl.replace('://admin@', '://admin:wrong-pw@'),
+    );
+    const r = await cli(env, 'devices', 'check', 'A-CLI-IPMI', '--json');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      reachable: true,
+      authenticated: false,
+      problems: [
+        `BMC ${ipmi.sim.host}:${ipmi.sim.port}: authentication failed (RAKP 2 HMAC is invalid; Error: Unable to establish IPMI v2 / RMCP+ session); check the BMC user name and password`,
+      ],
+    });
+    await cliWithInput(
+      env,
+      ipmi.password,
+      'devices',
+      'set-bmc',
+      'A-CLI-IPMI',
+      ipmi.bmcUrl,
+      '--bmc-password-stdin',
+    );
+  });
+
   it('refuses BMC commands on a simulated device', async () => {
     const [sim] = (
       await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION, '--status', 'available')
@@ -198,6 +244,56 @@ describe('edcps devices with a BMC', () => {
     expect(await cliError(env, 1, 'devices', 'check', sim!.serial)).toBe(
       `edcps: device ${sim!.serial} is simulated: it has no BMC (enroll one with edcps devices set-bmc)`,
     );
+  });
+
+  it('names the systems of a Redfish BMC with several, and uses the one given by path', async () => {
+    const two = await redfishMachine({ systems: 2 });
+    try {
+      const e2 = { ...env, ...two.env };
+      const url = two.bmcUrl.replace('://admin@', '://');
+      const added = await cliWithInput(
+        e2,
+        two.password,
+        'devices',
+        'add',
+        '--region',
+        REGION,
+        '--az',
+        AZ,
+        '--device-type',
+        DEVICE_TYPE,
+        '--serial',
+        'A-CLI-TWO',
+        '--bmc',
+        url,
+        '--bmc-username',
+        'admin',
+        '--bmc-password-stdin',
+        '--json',
+      );
+      expect(JSON.parse(added.stdout)).toMatchObject({ bmcUrl: `redfish://admin:***@${two.sim.host}` });
+      const r = await cli(e2, 'devices', 'check', 'A-CLI-TWO');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(
+        `edcps: BMC ${two.sim.host}: the Systems collection has 2 members (${two.sim.system(0).path}, ${two.sim.system(1).path}); give the system path in the BMC URL, e.g. redfish://HOST/redfish/v1/Systems/ID\n`,
+      );
+      await cliWithInput(
+        e2,
+        two.password,
+        'devices',
+        'set-bmc',
+        'A-CLI-TWO',
+        `${url}${two.sim.system(1).path}`,
+        '--bmc-username',
+        'admin',
+        '--bmc-password-stdin',
+      );
+      expect(await cliJson(e2, 'devices', 'power', 'A-CLI-TWO', 'on')).toMatchObject({ power: 'on' });
+      expect([two.sim.system(0).power, two.sim.system(1).power]).toEqual(['Off', 'On']);
+      await cliJson(e2, 'devices', 'retire', 'A-CLI-TWO');
+    } finally {
+      await two.close();
+    }
   });
 
   it('refuses a BMC password given twice, and one missing', async () => {

@@ -88,6 +88,19 @@ describe('driven machines when the BMC fails', () => {
     expect(off.at(-1)?.reason).toBe('done: forced off after the graceful shutdown timed out');
   });
 
+  it('follows task monitors and sends If-Match to a Redfish BMC that demands both', async () => {
+    const r = await redfishMachine({ asyncReset: true, requireIfMatch: true });
+    m = r;
+    s = await serverWithMachine(r);
+    const id = await createOne(s.sdk());
+    expect(await waitFor(s.sdk(), id, isStable)).toBe('running');
+    expect(r.boots()).toEqual(['pxe']);
+    const patches = r.sim.requests.filter((q) => q.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toMatchObject({ status: 200, ifMatch: expect.stringMatching(/^W\/"\d+"$/) });
+    expect(r.sim.requests.some((q) => q.method === 'GET' && q.path.includes('/TaskMonitors/'))).toBe(true);
+  });
+
   it('power sync marks a device whose BMC cannot be read unhealthy and leaves its instance alone', async () => {
     const r = await redfishMachine();
     m = r;

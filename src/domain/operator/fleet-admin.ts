@@ -257,17 +257,24 @@ export function createFleetAdmin(deps: Deps) {
     /**
      * Changes how a device's BMC is reached (address, credentials, TLS, boot mode) or, with no
      * URL, makes it simulated again; `macs` when given replaces its NIC list. A device carrying
-     * an instance may have its credentials changed but not switch between simulated and driven.
+     * an instance may have its credentials changed but not switch between simulated and driven
+     * unless `force`.
      */
-    async setBmc(idOrSerial: string, input: BmcInput & { macs?: readonly string[] }): Promise<DeviceView> {
+    async setBmc(
+      idOrSerial: string,
+      input: BmcInput & { macs?: readonly string[] },
+      force = false,
+    ): Promise<DeviceView> {
       return store.transaction(async (tx) => {
         const d = await repo.findDevice(tx, idOrSerial);
         if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
         const where = `device ${d.serial}`;
         const cols = bmcColumns(input, deps.secrets, where, Date.now());
-        if (d.instance_id !== null && (cols.bmc_driver === '') !== (d.bmc_driver === '')) {
+        // With force an operator may give up on a machine whose BMC is gone for good: the
+        // instance can then be deleted (on the simulated driver) and the device retired.
+        if (!force && d.instance_id !== null && (cols.bmc_driver === '') !== (d.bmc_driver === '')) {
           throw new OperatorError(
-            `${where} carries instance ${d.instance_id}: it cannot switch between simulated and driven until the instance is deleted`,
+            `${where} carries instance ${d.instance_id}: it cannot switch between simulated and driven until the instance is deleted (or pass --force)`,
           );
         }
         if (input.macs !== undefined) {

@@ -82,8 +82,9 @@ export class SimServer {
 
     const fault = faults.current;
     if (fault.mode === 'unreachable') {
+      // The fault came while this connection was open: drop it (a TLS socket cannot send an RST).
       faults.consume();
-      req.socket.resetAndDestroy();
+      req.socket.destroy();
       return;
     }
     if (fault.mode === 'slow') {

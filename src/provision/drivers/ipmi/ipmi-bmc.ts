@@ -15,9 +15,19 @@ export interface IpmiBmcOptions {
   timeoutMs: number;
 }
 
-/** What ipmitool printed that says the credentials were refused (RAKP = the IPMI 2.0 handshake). */
-const AUTH_HINTS =
-  /RAKP|unauthori[sz]ed|invalid (user|password|name)|password|authentication|insufficient privilege/i;
+/**
+ * What `ipmitool -v` prints when the RMCP+ handshake refuses the credentials (RAKP 2 HMAC for a
+ * wrong password, "unauthorized name" for an unknown user). Without -v ipmitool says only
+ * "Unable to establish IPMI v2 / RMCP+ session", as it does for a BMC that never answers.
+ */
+const AUTH_REFUSED = /RAKP \d+ HMAC is invalid|unauthori[sz]ed name|insufficient privilege/i;
+const CIPHER_REFUSED =
+  /invalid authentication algorithm|invalid integrity algorithm|invalid confidentiality algorithm/i;
+const NO_ANSWER =
+  /unable to establish|no response|get auth capabilities error|timeout|timed out|connection refused/i;
+/** -v lines that are progress, not a diagnosis. */
+const CHATTER =
+  /^(Loading IANA|Running Get|Discovered IPMB|Invalid completion code received: Invalid command)/;
 
 /**
  * An IPMI 2.0 BMC through Debian's `ipmitool -I lanplus`. The password reaches ipmitool only
@@ -41,6 +51,7 @@ export function createIpmiBmc(o: IpmiBmcOptions): BmcClient {
       '-U',
       o.username,
       '-E',
+      '-v',
       ...(o.cipherSuite === undefined ? [] : ['-C', String(o.cipherSuite)]),
       '-N',
       String(retrySeconds),
@@ -73,17 +84,27 @@ export function createIpmiBmc(o: IpmiBmcOptions): BmcClient {
       child.on('close', (code) => {
         clearTimeout(timer);
         if (timedOut) return reject(fail('timeout', `no answer within ${Math.round(o.timeoutMs / 1000)} s`));
-        // Some failures (e.g. "Set Chassis Boot Parameter 5 failed") still exit 0: stderr decides.
-        if (code === 0 && !/failed|error/i.test(err)) return resolve(out);
+        // Some failures (e.g. "Set Chassis Boot Parameter 5 failed: …") still exit 0.
+        if (code === 0 && !/ failed:/i.test(err)) return resolve(out);
         const lines = err
           .split('\n')
-          .map((l) => l.trim())
-          .filter((l) => l !== '' && !l.includes(o.password));
+          .map((l) => l.replace(/^>\s*/, '').trim())
+          .filter((l) => l !== '' && !CHATTER.test(l) && !l.includes(o.password));
         const said = lines.slice(0, 3).join('; ').slice(0, 240) || `exit ${code}`;
-        if (AUTH_HINTS.test(err)) return reject(fail('auth', `authentication failed: ${said}`));
-        if (/unable to establish|no response|timeout|timed out|connection refused/i.test(err)) {
-          return reject(fail('unreachable', `no IPMI session: ${said}`));
+        if (AUTH_REFUSED.test(err)) {
+          return reject(
+            fail('auth', `authentication failed (${said}); check the BMC user name and password`),
+          );
         }
+        if (CIPHER_REFUSED.test(err)) {
+          return reject(
+            fail(
+              'auth',
+              `the BMC refused the cipher suite (${said}); set EDCPS_IPMI_CIPHER_SUITE (3 is widely supported)`,
+            ),
+          );
+        }
+        if (NO_ANSWER.test(err)) return reject(fail('unreachable', `no IPMI session: ${said}`));
         if (/not supported|invalid command|unknown/i.test(err)) return reject(fail('unsupported', said));
         reject(fail('server', said));
       });

@@ -54,6 +54,10 @@ export interface BmcConfig {
   readonly searchPath: string;
   /** lanplus cipher suite passed as `ipmitool -C`; undefined = ipmitool's default. */
   readonly ipmiCipherSuite: number | undefined;
+  /** `wipe`: a deleted instance's machine network-boots the catalog's cleaning profile first. */
+  readonly cleaning: 'off' | 'wipe';
+  /** Base URL machines reach the boot endpoints at; undefined = the address the server listens on. */
+  readonly bootUrl: string | undefined;
 }
 
 export interface ClientConfig {
@@ -154,6 +158,23 @@ export function loadConfig(env: Env = process.env): Config {
   });
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], def: T): T {
+  const raw = str(env, name) ?? def;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function bootUrl(env: Env): string | undefined {
+  const raw = str(env, 'EDCPS_BOOT_URL');
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^/\s]+(\/[^\s]*)?$/.test(raw)) {
+    throw new ConfigError(`EDCPS_BOOT_URL must be an http(s) URL such as http://10.0.0.2:8000, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 function loadBmcConfig(env: Env): BmcConfig {
   const caFile = str(env, 'EDCPS_BMC_CA_FILE');
   const cipher = str(env, 'EDCPS_IPMI_CIPHER_SUITE');
@@ -174,6 +195,8 @@ function loadBmcConfig(env: Env): BmcConfig {
     ipmitool: str(env, 'EDCPS_IPMITOOL') ?? 'ipmitool',
     searchPath: str(env, 'PATH') ?? '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
     ipmiCipherSuite: cipher === undefined ? undefined : Number(cipher),
+    cleaning: oneOf(env, 'EDCPS_CLEANING', ['off', 'wipe'] as const, 'off'),
+    bootUrl: bootUrl(env),
   });
 }
 

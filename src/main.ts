@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { buildApp } from './app.js';
+import { registerBootRoutes } from './boot/boot-routes.js';
+import { createDeploymentService } from './domain/hardware/deployments.js';
 import { operatorExtensions } from './operator/extensions.js';
 import { startBackground } from './provision/background.js';
 import { type Runtime, openRuntime } from './runtime.js';
@@ -26,13 +28,18 @@ export async function startServer(config: Config): Promise<Server> {
     );
   }
   const ext = operatorExtensions(runtime);
+  // Until the server listens (port 0 resolves then), machines are told the configured address.
+  let listening = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const deployments = createDeploymentService(services.deps);
+  const bootRoutes = (app: FastifyInstance) =>
+    registerBootRoutes(app, { deployments, bootBase: () => config.bmc.bootUrl ?? listening });
   const app = await buildApp({
     services,
     logger: log,
     signatureWindowSeconds: config.signatureWindowSeconds,
     bodyLimit: config.bodyLimit,
     now: () => Date.now(),
-    extensions: ext.plugins,
+    extensions: [...ext.plugins, bootRoutes],
     ...ext.hooks,
   });
   const stopBackground = startBackground(runtime);
@@ -40,6 +47,7 @@ export async function startServer(config: Config): Promise<Server> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  listening = url;
   log.info({ url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'edcps listening');
   let stopped = false;
   return {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { Config, TimeMode } from './config.js';
+import { type Config, ConfigError, type TimeMode } from './config.js';
 import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import type { NewCredentials } from './domain/account/account-service.js';
@@ -51,6 +51,11 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   const log = opts.log ?? pino({ level: config.logLevel }, output?.dest);
   const key = resolveMasterKey(config);
   const { catalog, text } = loadCatalogFile(catalogFilePath(config));
+  if (config.bmc.cleaning === 'wipe' && !catalog.cleaning) {
+    throw new ConfigError(
+      `EDCPS_CLEANING=wipe needs a cleaning boot profile in the catalog (${catalogFilePath(config)}); see docs/catalog.md`,
+    );
+  }
   const store = openStore(config.databaseUrl);
   try {
     await migrate(store);

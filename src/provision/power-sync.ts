@@ -34,6 +34,9 @@ export function createPowerSync(deps: Pick<Deps, 'store' | 'clock' | 'log'>, hw:
     d: DrivenDeviceRow,
     instance: { id: string; status: string; action: string | null } | undefined,
   ) {
+    // A step is driving this machine: it reads the power itself, and a read here would only
+    // compete with it for the BMC's lock (a slow BMC could starve the step).
+    if (instance && instance.action !== null) return;
     const bmc = hw.open(d);
     const at = Date.now();
     try {
@@ -41,7 +44,7 @@ export function createPowerSync(deps: Pick<Deps, 'store' | 'clock' | 'log'>, hw:
       if (!r.ran) return; // a step is talking to this BMC now: next interval
       const power = r.value === 'on' || r.value === 'powering-off' ? 'on' : 'off';
       await recordBmcReading(store.db, d.id, { power, health: 'ok', message: '', at });
-      if (!instance || instance.action !== null) return;
+      if (!instance) return;
       const wrong =
         (instance.status === 'running' && power === 'off') ||
         (instance.status === 'stopped' && power === 'on');

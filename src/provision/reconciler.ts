@@ -82,11 +82,7 @@ export const operatorStepFaults = (deps: Pick<Deps, 'store'>): StepFaults => ({
 });
 
 function defaultDriver(deps: Deps, hw: Hardware): Driver {
-  return createDeviceDriver(
-    deps.store,
-    createSimulatedDriver(deps.store),
-    createHardwareDriver(deps.store, hw),
-  );
+  return createDeviceDriver(deps.store, createSimulatedDriver(deps.store), createHardwareDriver(deps, hw));
 }
 
 /** Retry back-off: 1 s doubling per failed attempt, capped at 60 s, ×[0.5, 1.5) jitter. */

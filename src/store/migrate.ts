@@ -5,6 +5,7 @@ import { readGeneration } from './migrations/0002-read-generation.js';
 import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
 import { nonceLog } from './migrations/0004-nonce-log.js';
 import { bmc } from './migrations/0005-bmc.js';
+import { deployments } from './migrations/0006-deployments.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -14,6 +15,7 @@ function provider(store: Store): MigrationProvider {
       '0003-ip-pool-hints': ipPoolHints(store.dialect),
       '0004-nonce-log': nonceLog(store.dialect),
       '0005-bmc': bmc(),
+      '0006-deployments': deployments(),
     }),
   };
 }

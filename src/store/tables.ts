@@ -393,6 +393,24 @@ export interface DeviceDriverStateTable {
   updated_at: number;
 }
 
+/** One network-boot install or cleaning of a driven machine (issue 13). */
+export interface DeploymentsTable {
+  /** `<instanceId>#<actionSeq>:<purpose>`: one per run of an action. */
+  id: string;
+  instance_id: string;
+  device_id: string;
+  purpose: 'install' | 'clean';
+  os_type_id: string;
+  /** SHA-256 (hex) of the machine's live token, or null when none is live. */
+  token_hash: string | null;
+  started_at: number;
+  /** Wall-clock ms after which the install step gives up waiting for the phone-home. */
+  deadline_at: number;
+  completed_at: number | null;
+  /** JSON of what the phone-home reported (host key fingerprints), '' before. */
+  report: Generated<string>;
+}
+
 export interface Database {
   accounts: AccountsTable;
   access_keys: AccessKeysTable;
@@ -421,6 +439,7 @@ export interface Database {
   device_driver_state: DeviceDriverStateTable;
   device_macs: DeviceMacsTable;
   bmc_locks: BmcLocksTable;
+  deployments: DeploymentsTable;
   instance_events: InstanceEventsTable;
   faults: FaultsTable;
   settings: SettingsTable;

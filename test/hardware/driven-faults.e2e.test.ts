@@ -1,13 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REGION } from '../helpers/harness.js';
-import type { TestServer } from '../helpers/sdk.js';
-import { DRIVEN_SERIAL, createOne, eventsOf, isStable, serverWithMachine, waitFor } from './driven.js';
+import {
+  DRIVEN_SERIAL,
+  type DrivenServer,
+  createOne,
+  eventsOf,
+  isStable,
+  serverWithMachine,
+  waitFor,
+} from './driven.js';
 import { type TestMachine, ipmiMachine, redfishMachine } from './machines.js';
 
 /** BMC failures: retried with back-off, then `error` naming the BMC and the cause, never the password. */
 describe('driven machines when the BMC fails', () => {
   let m: TestMachine | undefined;
-  let s: TestServer | undefined;
+  let s: DrivenServer | undefined;
   afterEach(async () => {
     await s?.stop();
     await m?.close();

@@ -3,17 +3,37 @@ import type { EdcpsClient, SdkError, TestServer } from '../helpers/sdk.js';
 import { startTestServer } from '../helpers/sdk.js';
 import { instanceSpec } from '../cli/cli.js';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
+import { type FakeHost, attachFakeHost } from './fake-host.js';
 import { FAST_HARDWARE, type TestMachine } from './machines.js';
+import { type BootFiles, netbootCatalog, startBootFiles } from './netboot-catalog.js';
 
 /** Sorts before the catalog's serials (`cn-east-…`), so createInstances allocates it first. */
 export const DRIVEN_SERIAL = 'A-RACK1-U01';
+/** The driven machine's boot NIC. */
+export const DRIVEN_MAC = '52:54:00:aa:00:01';
 
-/** A listening server (official SDK) with one driven device for `m`, first in line for allocation. */
+export interface DrivenServer extends TestServer {
+  /** Plays the machine's firmware, iPXE and cloud-init on every network boot. */
+  fake: FakeHost;
+  files: BootFiles;
+}
+
+/**
+ * A listening server (official SDK) on a catalog whose images can be network-booted, with one
+ * driven device for `m` (first in line for allocation) and the fake host playing its machine.
+ */
 export async function serverWithMachine(
   m: TestMachine,
   env: Record<string, string> = {},
-): Promise<TestServer> {
-  const s = await startTestServer({ ...FAST_HARDWARE, ...m.env, ...env });
+  o: { installTimeoutSeconds?: number } = {},
+): Promise<DrivenServer> {
+  const files = await startBootFiles();
+  const s = await startTestServer({
+    EDCPS_CATALOG: netbootCatalog(files.base, o),
+    ...FAST_HARDWARE,
+    ...m.env,
+    ...env,
+  });
   await s.server.runtime.services.operator.addDevices([
     {
       region: REGION,
@@ -22,10 +42,23 @@ export async function serverWithMachine(
       serial: DRIVEN_SERIAL,
       bmcUrl: m.bmcUrl,
       bmcPassword: m.password,
-      macs: ['52:54:00:aa:00:01'],
+      macs: [DRIVEN_MAC],
     },
   ]);
-  return s;
+  const fake = attachFakeHost(m as Parameters<typeof attachFakeHost>[0], {
+    bootBase: () => `http://${s.host}`,
+    mac: DRIVEN_MAC,
+  });
+  return {
+    ...s,
+    fake,
+    files,
+    async stop() {
+      fake.detach();
+      await s.stop();
+      await files.close();
+    },
+  };
 }
 
 export async function createOne(sdk: EdcpsClient, over: Record<string, unknown> = {}): Promise<string> {

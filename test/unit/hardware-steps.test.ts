@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/domain/instance/states.js';
+import { reportedHostKeys } from '../../src/domain/hardware/deployments.js';
 import type { StepRequest, StepResult } from '../../src/provision/driver.js';
 import { type BmcClient, BmcError, type PowerReading } from '../../src/provision/drivers/bmc.js';
 import {
+  type NetbootControl,
   type StepJournal,
   runHardwareStep,
   runOf,
@@ -117,6 +119,12 @@ const request = (step: string, action: Action): StepRequest => ({
 /** The hardware driver's loop in miniature: the journal persisted write-ahead, a controllable clock. */
 class Rig {
   now = 1_000_000;
+  hasProfile = true;
+  cleaning = false;
+  readonly deployments = new Map<
+    string,
+    { completedAt: number | null; deadlineAt: number; report: string }
+  >();
   journal: StepJournal | null = null;
   /** Journal writes and commands so far; the one numbered `crashAt` is followed by a crash. */
   effects = 0;
@@ -134,8 +142,41 @@ class Rig {
     if (this.effects === this.crashAt) throw new Crash(`crash after effect ${this.effects}`);
   }
 
+  /** Deployments as the driver sees them; the installed system phones home once the machine is up after a network boot. */
+  netbootAt(t: number): NetbootControl {
+    return {
+      hasProfile: () => this.hasProfile,
+      begin: async (purpose) => {
+        this.deployments.set(purpose, {
+          completedAt: null,
+          deadlineAt: t + CFG.powerTimeoutMs * 4,
+          report: '',
+        });
+      },
+      // The installed system phones home once the machine is up after a network boot.
+      status: async (purpose) => {
+        const d = this.deployments.get(purpose);
+        if (
+          d &&
+          d.completedAt === null &&
+          this.bmc.state === 'on' &&
+          this.bmc.boots.at(-1)?.startsWith('network')
+        ) {
+          d.completedAt = this.now;
+          d.report = '{"hostKeys":[{"type":"ed25519","fingerprint":"SHA256:abc"}]}';
+        }
+        return d;
+      },
+    };
+  }
+
   /** One performance of a step. `record: false`: the process dies before the result is recorded. */
-  async perform(step: string, action: Action = 'create', record = true): Promise<StepResult> {
+  async perform(
+    step: string,
+    action: Action = 'create',
+    record = true,
+    over: Partial<NetbootControl> = {},
+  ): Promise<StepResult> {
     const req = request(step, action);
     const run = runOf(req);
     const t = this.now;
@@ -151,6 +192,9 @@ class Rig {
         this.journal = { run, step, phase, since: t };
         this.effect();
       },
+      netboot: { ...this.netbootAt(t), ...over },
+      cleaning: this.cleaning,
+      hostKeys: reportedHostKeys,
     });
     // As the driver does: done or given up on, the next performance of the step starts afresh.
     if (result.kind !== 'pending' && record) this.journal = null;
@@ -176,7 +220,8 @@ class Rig {
   }
 }
 
-const INSTALLED_UEFI = 'one-time network boot (UEFI) set and the machine powered on';
+const INSTALLED_UEFI =
+  'network-booted (UEFI), installed, and the installed system phoned home (host keys: ed25519 SHA256:abc)';
 const done = (note: string) => ({ kind: 'done', realTime: true, note });
 
 describe('runHardwareStep', () => {
@@ -197,7 +242,9 @@ describe('runHardwareStep', () => {
   it('installs the OS in legacy mode when the device boots legacy', async () => {
     const rig = new Rig(new FakeBmc('off'), 'legacy');
     expect(await rig.runStep('install-os')).toEqual(
-      done('one-time network boot (legacy) set and the machine powered on'),
+      done(
+        'network-booted (legacy), installed, and the installed system phoned home (host keys: ed25519 SHA256:abc)',
+      ),
     );
     expect(rig.bmc.commands).toEqual(['boot:legacy', 'on']);
   });
@@ -325,16 +372,60 @@ describe('runHardwareStep', () => {
     expect(bmc.commands).toEqual(['on', 'on']);
   });
 
-  for (const step of ['inject-credentials', 'reset-password']) {
-    it(`leaves ${step} to the installed system and has the sealed secrets erased`, async () => {
+  for (const [step, note] of [
+    ['inject-credentials', "delivered by cloud-init with the seed's user-data"],
+    ['reset-password', 'left to the installed system; the sealed password is erased'],
+  ] as const) {
+    it(`records ${step} without a BMC command and has the sealed secrets erased`, async () => {
       const rig = new Rig(new FakeBmc('on'));
-      expect(await rig.perform(step)).toEqual({
-        ...done('left to the installed system; the sealed secrets are erased'),
-        consumedSecrets: true,
-      });
+      expect(await rig.perform(step)).toEqual({ ...done(note), consumedSecrets: true });
       expect(rig.bmc.commands).toEqual([]);
     });
   }
+
+  it('refuses to install an OS without a network-boot profile, for good', async () => {
+    const rig = new Rig(new FakeBmc('off'));
+    rig.hasProfile = false;
+    expect(await rig.perform('install-os')).toEqual({
+      kind: 'failed',
+      retryable: false,
+      message:
+        'OS ubuntu has no network-boot profile in the catalog: it cannot be installed on a driven machine',
+    });
+    expect(rig.bmc.commands).toEqual([]);
+  });
+
+  it('fails install-os retryably when the installed system never phones home by the deadline', async () => {
+    const rig = new Rig(new FakeBmc('off'));
+    rig.hasProfile = true;
+    const never = rig.deployments;
+    // The deployment never completes: its status is read as begun, never as done.
+    const status = async () => never.get('install');
+    const r = await (async () => {
+      for (let i = 0; i < 100; i++) {
+        const res = await rig.perform('install-os', 'create', true, { status });
+        if (res.kind !== 'pending') return res;
+        rig.now += CFG.powerTimeoutMs;
+        rig.bmc.tick();
+      }
+      throw new Error('never finished');
+    })();
+    expect(r).toMatchObject({ kind: 'failed', retryable: true });
+    expect((r as { message: string }).message).toMatch(
+      new RegExp(`^the machine \\(BMC ${KEY}\\) did not phone home after its network boot within \\d+ s$`),
+    );
+    expect(rig.bmc.boots).toEqual(['network:uefi']);
+  });
+
+  it('cleans a returned machine when cleaning is on: network boot, phone-home, then power off', async () => {
+    const rig = new Rig(new FakeBmc('off'));
+    rig.cleaning = true;
+    expect(await rig.runStep('wipe-disks', 'delete')).toEqual(
+      done('cleaned (the cleaning image phoned home) and powered off'),
+    );
+    expect(rig.bmc.commands).toEqual(['boot:uefi', 'on', 'off']);
+    expect(rig.bmc.state).toBe('off');
+  });
 
   for (const step of ['configure-network', 'configure-raid', 'wipe-disks', 'no-such-step']) {
     it(`performs ${step} without a BMC command`, async () => {

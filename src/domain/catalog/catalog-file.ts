@@ -58,9 +58,32 @@ const DeviceTypeSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Url = Type.String({ pattern: '^https?://[^\\s]+$' });
+
+/**
+ * How a driven machine boots to install an image (or to be cleaned): an iPXE kernel, its initrds
+ * and arguments; edcps adds the cloud-init NoCloud datasource. `iso` is for BMCs that would
+ * rather mount virtual media; `installTimeoutSeconds` bounds the wait for the phone-home.
+ */
+const BootProfileSchema = Type.Object(
+  {
+    kernel: Url,
+    initrd: Type.Array(Url),
+    args: Type.String(),
+    installTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    iso: Type.Optional(Url),
+  },
+  { additionalProperties: false },
+);
+export type BootProfile = Static<typeof BootProfileSchema>;
+
+/** Default wait for a machine's phone-home after its network boot. */
+export const DEFAULT_INSTALL_TIMEOUT_SECONDS = 1800;
+
 export const CatalogSchema = Type.Object(
   {
     $comment: Type.Optional(Type.String()),
+    cleaning: Type.Optional(BootProfileSchema),
     provisioning: Type.Object(
       Object.fromEntries(ACTIONS.map((a) => [a, Type.Array(Step, { minItems: 1 })])) as Record<
         Action,
@@ -75,6 +98,7 @@ export const CatalogSchema = Type.Object(
           osName: Str,
           osType: Str,
           osVersion: Str,
+          boot: Type.Optional(BootProfileSchema),
         },
         { additionalProperties: false },
       ),
@@ -137,6 +161,25 @@ export function parseCatalog(text: string, source: string): CatalogFile {
     throw new CatalogError(`catalog ${source}: ${first.path || '/'} ${first.message}`);
   }
   const cat = raw as CatalogFile;
+  const profiles = [
+    ...cat.osImages.flatMap((o, i) => (o.boot ? [[`/osImages/${i}/boot`, o.boot] as const] : [])),
+    ...(cat.cleaning ? [['/cleaning', cat.cleaning] as const] : []),
+  ];
+  for (const [where, p] of profiles) {
+    for (const [field, url] of [
+      ['kernel', p.kernel],
+      ...p.initrd.map((u, i) => [`initrd/${i}`, u] as const),
+      ...(p.iso !== undefined ? [['iso', p.iso] as const] : []),
+    ]) {
+      try {
+        new URL(url);
+      } catch {
+        throw new CatalogError(
+          `catalog ${source}: ${where}/${field}: "${url}" is not an absolute http(s) URL`,
+        );
+      }
+    }
+  }
   const osIds = new Set(cat.osImages.map((o) => o.osTypeId));
   const raids = new Map(cat.raidTypes.map((r) => [r.raidTypeId, r.volumeType]));
   const seenRegion = new Set<string>();

@@ -19,6 +19,7 @@ import type { Caller, Deps } from '../deps.js';
 import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
 import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
 import { newId } from '../ids.js';
+import { requireInstallable } from '../hardware/installable.js';
 import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import {
   type SubnetRef,
@@ -138,6 +139,8 @@ export async function createInstancesInTx(
         : `devices of type ${spec.deviceType} in AZ ${spec.az} are being allocated by concurrent requests; retry`,
     );
   }
+
+  await requireInstallable(deps, tx, devices, spec.osTypeId, `${F}.osTypeId`);
 
   const subnet = await resolveInstanceSubnet(deps, tx, caller, spec.az, spec.subnetId, `${F}.subnetId`);
   if (spec.cidr !== undefined && spec.cidr !== subnet.cidr) {

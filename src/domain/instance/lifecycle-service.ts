@@ -6,6 +6,7 @@ import type { Caller, Deps } from '../deps.js';
 import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
 import { description, requireString } from '../validate.js';
+import { requireInstallable } from '../hardware/installable.js';
 import { startAction } from './begin-action.js';
 import { checkInstanceName, checkPassword } from './instance-rules.js';
 import { parseReinstallSpec, resolveReinstallTarget } from './reinstall-spec.js';
@@ -68,6 +69,7 @@ export function createLifecycleService(deps: Deps) {
       return once(caller, 'reinstall', clientToken, async (tx) => {
         const inst = await load(tx, caller, instanceId);
         const target = await resolveReinstallTarget(tx, caller, inst, parsed);
+        await requireInstallable(deps, tx, [inst.device_id], target.osTypeId, 'instanceSpec.osTypeId');
         await startAction(deps, tx, inst, 'reinstall', {
           secretsSealed: deps.secrets.seal(
             JSON.stringify({ password: parsed.password, userData: parsed.userData ?? '' }),

@@ -16,8 +16,21 @@ export interface BmcClient {
   setOneTimeNetworkBoot(mode: 'uefi' | 'legacy'): Promise<void>;
   /** Whether a one-time network-boot override can be set, with what the BMC reported. */
   bootOverrideSupport(): Promise<{ supported: boolean; detail: string }>;
+  /**
+   * Builds the system and data volumes of the requested RAID levels on the machine's storage
+   * controller (Redfish `Storage`/`Volumes`), keeping the data volume when asked. Idempotent:
+   * volumes already as requested are left alone. Absent on BMCs that cannot (IPMI).
+   */
+  configureVolumes?(spec: VolumeSpec): Promise<string>;
   /** Logs out (Redfish session); safe to call twice. */
   close(): Promise<void>;
+}
+
+export interface VolumeSpec {
+  /** RAID level names as the catalog writes them: RAID0, RAID1, RAID5, RAID10, NORAID. */
+  system: string;
+  data: string;
+  keepData: boolean;
 }
 
 export type PowerReading = 'on' | 'off' | 'powering-on' | 'powering-off';

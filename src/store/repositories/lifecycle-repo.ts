@@ -9,6 +9,7 @@ export type LifecycleInstanceRow = Pick<
   | 'region_id'
   | 'az_id'
   | 'device_type'
+  | 'device_id'
   | 'status'
   | 'action'
   | 'name'
@@ -28,6 +29,7 @@ const COLUMNS = [
   'region_id',
   'az_id',
   'device_type',
+  'device_id',
   'status',
   'action',
   'name',

@@ -1,5 +1,6 @@
 import type { BmcConfig } from '../../../config.js';
-import type { Store } from '../../../store/db.js';
+import type { Deps } from '../../../domain/deps.js';
+import { createDeploymentService, reportedHostKeys } from '../../../domain/hardware/deployments.js';
 import {
   type DrivenDeviceRow,
   drivenDevices,
@@ -37,10 +38,12 @@ function parseJournal(text: string | null): DeviceJournal {
  * held while a machine boots. Requests run in parallel, bounded by the gate.
  */
 export function createHardwareDriver(
-  store: Store,
+  domain: Pick<Deps, 'store' | 'catalog' | 'secrets' | 'clock'>,
   deps: { open: BmcOpener; gate: BmcGate; cfg: BmcConfig; now?: () => number },
 ): Driver {
   const now = deps.now ?? Date.now;
+  const store = domain.store;
+  const deployments = createDeploymentService(domain);
 
   async function one(req: StepRequest, device: DrivenDeviceRow | undefined): Promise<StepResult> {
     if (!device)
@@ -67,6 +70,24 @@ export function createHardwareDriver(
           journal: mine,
           enter: (phase) =>
             save({ instanceId: req.instanceId, step: { run, step: req.step, phase, since: t } }),
+          netboot: {
+            hasProfile: (purpose) => deployments.profileOf(purpose, req.target.osTypeId) !== undefined,
+            async begin(purpose) {
+              await deployments.begin({
+                id: `${run}:${purpose}`,
+                purpose,
+                instanceId: req.instanceId,
+                deviceId: device.id,
+                osTypeId: req.target.osTypeId,
+              });
+            },
+            async status(purpose) {
+              const d = await deployments.status(`${run}:${purpose}`);
+              return d && { completedAt: d.completed_at, deadlineAt: d.deadline_at, report: d.report };
+            },
+          },
+          cleaning: deps.cfg.cleaning === 'wipe',
+          hostKeys: reportedHostKeys,
         });
         // Done, or given up on (a timeout): the next performance of this step starts afresh.
         if (result.kind !== 'pending') {

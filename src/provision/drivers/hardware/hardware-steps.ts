@@ -15,6 +15,16 @@ export interface StepJournal {
   since: number;
 }
 
+/** The network-boot deployments of this step's run (install or cleaning), as the step needs them. */
+export interface NetbootControl {
+  hasProfile(purpose: 'install' | 'clean'): boolean;
+  /** Starts (or restarts) the deployment of this run; the machine's iPXE request finds it. */
+  begin(purpose: 'install' | 'clean'): Promise<void>;
+  status(
+    purpose: 'install' | 'clean',
+  ): Promise<{ completedAt: number | null; deadlineAt: number; report: string } | undefined>;
+}
+
 export interface StepContext {
   req: StepRequest;
   bmc: BmcClient;
@@ -25,6 +35,11 @@ export interface StepContext {
   journal: StepJournal | undefined;
   /** Persists the phase (write-ahead) and resolves once it is durable. */
   enter(phase: string): Promise<void>;
+  netboot: NetbootControl;
+  /** EDCPS_CLEANING=wipe: a returned machine is network-booted into the cleaning image first. */
+  cleaning: boolean;
+  /** Fingerprints of the host keys a phone-home reported, for the step's note. */
+  hostKeys(report: string): string;
 }
 
 export const runOf = (req: Pick<StepRequest, 'instanceId' | 'actionSeq'>): string =>
@@ -103,10 +118,28 @@ async function powerOff(c: StepContext, graceful: boolean): Promise<StepResult> 
   return settleOn(c, 'off', 'off', c.cfg.powerTimeoutMs, note);
 }
 
-/** Network-boots the machine once: power off if on, set the one-time PXE override, power on. */
-async function networkBoot(c: StepContext): Promise<StepResult> {
+const pending = (c: StepContext): StepResult => ({ kind: 'pending', retryAfterMs: c.cfg.pollMs });
+
+/**
+ * Network-boots the machine into a profile and waits for the booted system's phone-home:
+ * the deployment is begun first (so the machine's iPXE request finds it), then the machine is
+ * powered off if on, given a one-time PXE override and powered on. Done once it phoned home;
+ * a retryable failure at the profile's deadline.
+ */
+async function networkBoot(c: StepContext, purpose: 'install' | 'clean'): Promise<StepResult> {
+  if (!c.netboot.hasProfile(purpose)) {
+    return {
+      kind: 'failed',
+      retryable: false,
+      message:
+        purpose === 'install'
+          ? `OS ${c.req.target.osTypeId} has no network-boot profile in the catalog: it cannot be installed on a driven machine`
+          : 'EDCPS_CLEANING=wipe but the catalog has no cleaning profile',
+    };
+  }
   const phase = c.journal?.phase;
   if (phase === undefined || phase === 'off') {
+    if (phase === undefined) await c.netboot.begin(purpose);
     const p = await c.bmc.power();
     if (p !== 'off') {
       if (phase === undefined) await c.enter('off');
@@ -118,32 +151,59 @@ async function networkBoot(c: StepContext): Promise<StepResult> {
         };
       }
       if (p !== 'powering-off') await c.bmc.setPower('off');
-      return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
+      return pending(c);
     }
-    await c.enter('boot');
-    await c.bmc.setOneTimeNetworkBoot(c.bootMode);
-    await c.bmc.setPower('on');
-    return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
+    await c.enter('override');
   }
-  const p = await c.bmc.power();
-  if (p === 'on') {
+  if (phase === undefined || phase === 'off' || phase === 'override') {
+    await c.bmc.setOneTimeNetworkBoot(c.bootMode);
+    await c.enter('boot');
+    await c.bmc.setPower('on');
+    return pending(c);
+  }
+  const st = await c.netboot.status(purpose);
+  if (st?.completedAt) {
+    const keys = c.hostKeys(st.report);
+    const booted = `network-booted (${c.bootMode === 'uefi' ? 'UEFI' : 'legacy'})`;
     return done(
-      `one-time network boot (${c.bootMode === 'uefi' ? 'UEFI' : 'legacy'}) set and the machine powered on`,
+      purpose === 'install'
+        ? `${booted}, installed, and the installed system phoned home${keys ? ` (host keys: ${keys})` : ''}`
+        : `${booted} into the cleaning image, which phoned home`,
     );
   }
-  if (c.now - c.journal!.since > c.cfg.powerTimeoutMs) {
+  if (!st || c.now > st.deadlineAt) {
     return {
       kind: 'failed',
       retryable: true,
-      message: `BMC ${c.bmc.key}: the machine did not power on within ${Math.round(c.cfg.powerTimeoutMs / 1000)} s`,
+      message: `the machine (BMC ${c.bmc.key}) did not phone home after its network boot ${
+        st
+          ? `within ${Math.round((st.deadlineAt - (c.journal?.since ?? c.now)) / 1000)} s`
+          : '(no deployment)'
+      }`,
     };
   }
-  if (p === 'off') {
-    // Both are set-states: repeating them after a crash or a lost command changes nothing more.
-    await c.bmc.setOneTimeNetworkBoot(c.bootMode);
-    await c.bmc.setPower('on');
+  // Booted from the network and now off (an installer that powered off): on again, from disk.
+  if ((await c.bmc.power()) === 'off') await c.bmc.setPower('on');
+  return pending(c);
+}
+
+/** Cleaning on: the cleaning image runs and phones home, then the machine is powered off. */
+async function wipeDisks(c: StepContext): Promise<StepResult> {
+  if (!c.cleaning) return done('disks are not erased: EDCPS_CLEANING is off');
+  if (c.journal?.phase === 'clean-off') {
+    return settleOn(
+      c,
+      'off',
+      'off',
+      c.cfg.powerTimeoutMs,
+      'cleaned (the cleaning image phoned home) and powered off',
+    );
   }
-  return { kind: 'pending', retryAfterMs: c.cfg.pollMs };
+  const r = await networkBoot(c, 'clean');
+  if (r.kind !== 'done') return r;
+  await c.enter('clean-off');
+  await c.bmc.setPower('off');
+  return pending(c);
 }
 
 /**
@@ -158,20 +218,32 @@ export async function runHardwareStep(c: StepContext): Promise<StepResult> {
     case 'allocate':
       return done(`BMC ${c.bmc.key} answers; power ${await c.bmc.power()}`);
     case 'configure-raid':
-      return done("RAID is not configured through the BMC yet: the controller's existing layout is used");
+      if (!c.bmc.configureVolumes) {
+        return done(
+          `${c.bmc.protocol === 'ipmi' ? 'IPMI cannot configure RAID' : 'no RAID through this BMC'}: the controller's existing layout is used`,
+        );
+      }
+      return done(
+        await c.bmc.configureVolumes({
+          system: req.target.sysRaidType,
+          data: req.target.dataRaidType,
+          keepData: req.target.keepData,
+        }),
+      );
     case 'install-os':
-      return networkBoot(c);
+      return networkBoot(c, 'install');
     case 'configure-network':
-      return done('left to the installed system (network boot configuration)');
+      return done("delivered by cloud-init with the seed's network-config");
     case 'inject-credentials':
+      return done("delivered by cloud-init with the seed's user-data", true);
     case 'reset-password':
-      return done('left to the installed system; the sealed secrets are erased', true);
+      return done('left to the installed system; the sealed password is erased', true);
     case 'power-on':
       return settleOn(c, 'on', 'on', c.cfg.powerTimeoutMs, 'powered on');
     case 'power-off':
       return powerOff(c, req.action !== 'delete');
     case 'wipe-disks':
-      return done('disks are not erased on driven machines unless a cleaning boot is configured');
+      return wipeDisks(c);
     default:
       return done();
   }

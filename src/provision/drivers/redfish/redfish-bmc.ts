@@ -1,4 +1,5 @@
 import { BmcError, type BmcClient, type PowerReading } from '../bmc.js';
+import { configureRedfishVolumes } from './redfish-volumes.js';
 import {
   type RedfishResponse,
   type RedfishTransport,
@@ -266,6 +267,30 @@ export function createRedfishBmc(o: RedfishBmcOptions): BmcClient {
           : { supported: false, detail: `Pxe not among ${targets.join(', ')}` };
       }
       return { supported: true, detail: 'override targets not advertised' };
+    },
+    async configureVolumes(spec) {
+      const s = await system();
+      const json = async (path: string): Promise<Json> =>
+        (checkStatus(await call('GET', path), `reading ${path}`).body ?? {}) as Json;
+      return configureRedfishVolumes(
+        {
+          key,
+          get: json,
+          async create(collection, body) {
+            const r = checkStatus(
+              await call('POST', collection, body),
+              `creating volume ${String(body.Name)}`,
+            );
+            await followTask(r, `creating volume ${String(body.Name)}`);
+          },
+          async remove(path) {
+            const r = checkStatus(await call('DELETE', path), `deleting volume ${path}`);
+            await followTask(r, `deleting volume ${path}`);
+          },
+        },
+        link(s.body.Storage),
+        spec,
+      );
     },
     async close() {
       const s = session;

@@ -1,0 +1,10 @@
+export { PHONE_HOME_POST, edcpsCloudConfig } from './edcps-cloud-config.js';
+export { mimeMultipart, type MimePart } from './mime-multipart.js';
+export { renderMetaData } from './render-meta-data.js';
+export { renderNetworkConfig } from './render-network-config.js';
+export { renderNetworkInterfaces } from './render-network-interfaces.js';
+export { MERGE_TYPE, renderUserData } from './render-user-data.js';
+export { renderVendorData } from './render-vendor-data.js';
+export { SeedInputError, assertSeedInput, type SeedInput, type SeedNic } from './seed-input.js';
+export { seedYaml } from './seed-yaml.js';
+export { userDataKind } from './user-data-type.js';

@@ -9,12 +9,13 @@ export interface BootRoutesOptions {
   bootBase: () => string;
 }
 
-const SEED_FILES: Partial<Record<string, (s: SeedData) => { contentType: string; body: string }>> = {
-  'meta-data': (s) => ({ contentType: 'text/yaml', body: renderMetaData(s) }),
-  'user-data': (s) => renderUserData(s),
-  'network-config': (s) => ({ contentType: 'text/yaml', body: renderNetworkConfig(s) }),
-  'vendor-data': (s) => ({ contentType: 'text/cloud-config', body: renderVendorData(s) }),
-};
+// A Map: a path segment such as `constructor` must not find an Object.prototype member.
+const SEED_FILES = new Map<string, (s: SeedData) => { contentType: string; body: string }>([
+  ['meta-data', (s) => ({ contentType: 'text/yaml', body: renderMetaData(s) })],
+  ['user-data', (s) => renderUserData(s)],
+  ['network-config', (s) => ({ contentType: 'text/yaml', body: renderNetworkConfig(s) })],
+  ['vendor-data', (s) => ({ contentType: 'text/cloud-config', body: renderVendorData(s) })],
+]);
 
 const text = (reply: FastifyReply, status: number, body: string, type = 'text/plain; charset=utf-8') =>
   reply.code(status).header('cache-control', 'no-store').type(type).send(body);
@@ -26,11 +27,13 @@ const text = (reply: FastifyReply, status: number, body: string, type = 'text/pl
  * (iPXE scripts, cloud-init documents), never the JD envelope.
  */
 export function registerBootRoutes(app: FastifyInstance, o: BootRoutesOptions): void {
-  app.get<{ Querystring: { mac?: string } }>(
+  app.get<{ Querystring: { mac?: unknown } }>(
     '/boot/v1/ipxe',
     { schema: { hide: true } },
     async (req, reply) => {
-      const a = await o.deployments.ipxe(req.query.mac ?? '', o.bootBase());
+      // A repeated ?mac= arrives as a list: not one MAC, so a 400 like any other bad value.
+      const mac = typeof req.query.mac === 'string' ? req.query.mac : String(req.query.mac ?? '');
+      const a = await o.deployments.ipxe(mac, o.bootBase());
       return text(reply, a.status, a.script);
     },
   );
@@ -39,7 +42,7 @@ export function registerBootRoutes(app: FastifyInstance, o: BootRoutesOptions): 
     '/boot/v1/seed/:token/:file',
     { schema: { hide: true } },
     async (req, reply) => {
-      const render = SEED_FILES[req.params.file];
+      const render = SEED_FILES.get(req.params.file);
       const seed = render ? await o.deployments.seed(req.params.token, o.bootBase()) : undefined;
       if (!render || !seed) return text(reply, 404, 'not found\n');
       const { contentType, body } = render(seed);

@@ -3,6 +3,8 @@ import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
 import type { TestServer } from '../helpers/sdk.js';
 import { startTestServer } from '../helpers/sdk.js';
 import { createOne, isStable, waitFor } from '../hardware/driven.js';
+import { type FakeHost, attachFakeHost } from '../hardware/fake-host.js';
+import { type BootFiles, netbootCatalog, startBootFiles } from '../hardware/netboot-catalog.js';
 import { FAST_HARDWARE, type TestMachine, ipmiMachine, redfishMachine } from '../hardware/machines.js';
 import { cli, cliError, cliJson, cliWithInput, serverEnv } from './cli.js';
 
@@ -24,6 +26,9 @@ describe('edcps devices with a BMC', () => {
   let rf: Awaited<ReturnType<typeof redfishMachine>>;
   let ipmi: Awaited<ReturnType<typeof ipmiMachine>>;
   let env: Record<string, string>;
+  let files: BootFiles;
+  let fake: FakeHost;
+  const IPMI_MAC = '52:54:00:aa:00:20';
   const add = (serial: string, m: TestMachine, ...more: string[]) =>
     cliWithInput(
       env,
@@ -47,12 +52,23 @@ describe('edcps devices with a BMC', () => {
 
   beforeAll(async () => {
     [rf, ipmi] = await Promise.all([redfishMachine(), ipmiMachine()]);
-    s = await startTestServer({ ...FAST_HARDWARE, ...ipmi.env, EDCPS_POWER_SYNC_SECONDS: '0' });
+    // Instances on the IPMI machine are installed by network boot: a catalog that can, and the
+    // fake host playing the machine.
+    files = await startBootFiles();
+    s = await startTestServer({
+      EDCPS_CATALOG: netbootCatalog(files.base),
+      ...FAST_HARDWARE,
+      ...ipmi.env,
+      EDCPS_POWER_SYNC_SECONDS: '0',
+    });
+    fake = attachFakeHost(ipmi, { bootBase: () => `http://${s.host}`, mac: IPMI_MAC });
     // The admin commands talk to the BMCs themselves: they need the same BMC settings as a server.
     env = serverEnv(s, { ...FAST_HARDWARE, ...ipmi.env });
   }, 60_000);
   afterAll(async () => {
+    fake.detach();
     await s.stop();
+    await files.close();
     await rf.close();
     await ipmi.close();
   });
@@ -139,7 +155,7 @@ describe('edcps devices with a BMC', () => {
   });
 
   it('powers an IPMI machine on, reads it, and off, printing what the BMC reports', async () => {
-    expect((await add('A-CLI-IPMI', ipmi)).code).toBe(0);
+    expect((await add('A-CLI-IPMI', ipmi, '--mac', IPMI_MAC)).code).toBe(0);
     expect(await cliJson(env, 'devices', 'power', 'A-CLI-IPMI', 'status')).toMatchObject({
       serial: 'A-CLI-IPMI',
       power: 'off',

@@ -1,4 +1,8 @@
 import fs from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerRawBodyParser } from '../../src/api/plugins/body.js';
+import { registerBootRoutes } from '../../src/boot/boot-routes.js';
+import { createDeploymentService } from '../../src/domain/hardware/deployments.js';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,13 +11,17 @@ import { createReconciler, type Reconciler } from '../../src/provision/reconcile
 import { AZ, DEVICE_TYPE, REGION, type TestHarness, createHarness } from '../helpers/harness.js';
 import { cli, serverEnv } from '../cli/cli.js';
 import { dumpDatabase, findSecrets } from '../security/scan-support.js';
+import { type FakeHost, attachFakeHost } from './fake-host.js';
 import { FAST_HARDWARE, ipmiMachine, redfishMachine } from './machines.js';
+import { type BootFiles, netbootCatalog, startBootFiles } from './netboot-catalog.js';
 
 /**
- * The secret scan for BMC passwords: after enrolling machines on both protocols, provisioning
- * them, failing on a wrong password and running every device command, no password appears in
- * an API answer, CLI output, log line (trace level), event, metric, database column, or the
- * command line of any process on the machine — ipmitool gets it through its environment.
+ * The secret scan for driven machines: after enrolling machines on both protocols, installing
+ * them by network boot, failing on a wrong password and running every device command, no BMC
+ * password appears in an API answer, CLI output, log line (trace level), event, metric,
+ * database column, or the command line of any process on the machine — ipmitool gets it
+ * through its environment. The instance's password reaches the machine only as a SHA-512 crypt
+ * hash, and its user data only in the seed, and neither outlives the phone-home.
  */
 describe('BMC passwords stay secret', () => {
   let h: TestHarness;
@@ -25,7 +33,13 @@ describe('BMC passwords stay secret', () => {
   const cmdlines = new Set<string>();
   let sampler: NodeJS.Timeout;
   const WRONG = 'Wr0ng-Bmc-Pw';
+  const INSTANCE_PASSWORD = 'Qm7$Zk9xTw';
+  const USER_DATA_TEXT = `#!/bin/sh\necho user-data-marker-${Date.now().toString(36)}\n`;
   const secrets = () => ({ redfish: rf.password, ipmi: ipmi.password, wrong: WRONG });
+  const tenantSecrets = () => ({ instancePassword: INSTANCE_PASSWORD, userData: USER_DATA_TEXT.trim() });
+  let boot: FastifyInstance;
+  let files: BootFiles;
+  const fakes: FakeHost[] = [];
 
   beforeAll(async () => {
     // Passwords of this run only, so no other process on the machine can carry them by chance.
@@ -40,10 +54,31 @@ describe('BMC passwords stay secret', () => {
         done();
       },
     });
+    files = await startBootFiles();
     h = await createHarness({
-      env: { ...FAST_HARDWARE, ...rf.env, ...ipmi.env, EDCPS_POWER_SYNC_SECONDS: '0' },
+      env: {
+        EDCPS_CATALOG: netbootCatalog(files.base),
+        ...FAST_HARDWARE,
+        ...rf.env,
+        ...ipmi.env,
+        EDCPS_POWER_SYNC_SECONDS: '0',
+      },
       log: pino({ level: 'trace' }, sink),
     });
+    // The machine-facing endpoints, as the server registers them, for the fake hosts.
+    boot = Fastify();
+    registerRawBodyParser(boot, 1 << 20);
+    let base = '';
+    registerBootRoutes(boot, {
+      deployments: createDeploymentService(h.runtime.services.deps),
+      bootBase: () => base,
+    });
+    await boot.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(boot.server.address() as { port: number }).port}`;
+    fakes.push(
+      attachFakeHost(rf, { bootBase: () => base, mac: '52:54:00:aa:00:31' }),
+      attachFakeHost(ipmi, { bootBase: () => base, mac: '52:54:00:aa:00:32' }),
+    );
     // Every process's command line, sampled while edcps runs ipmitool and the CLI.
     sampler = setInterval(() => {
       for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -61,6 +96,9 @@ describe('BMC passwords stay secret', () => {
   afterAll(async () => {
     clearInterval(sampler);
     await reconciler.stop();
+    for (const f of fakes) f.detach();
+    await boot.close();
+    await files.close();
     await h.close();
     await rf.close();
     await ipmi.close();
@@ -98,7 +136,8 @@ describe('BMC passwords stay secret', () => {
           networkType: 'vpc',
           enableInternet: 'no',
           name: 'scan',
-          password: 'Qm7$Zk9xTw',
+          password: INSTANCE_PASSWORD,
+          userData: Buffer.from(USER_DATA_TEXT).toString('base64'),
           count: 1,
           charge: { chargeMode: 'postpaid_by_duration' },
         },
@@ -113,13 +152,35 @@ describe('BMC passwords stay secret', () => {
     const admin = createBmcAdmin(h.runtime.services.deps, h.runtime.hardware);
     const base = { region: REGION, az: AZ, deviceType: DEVICE_TYPE };
     const added = await ops.addDevices([
-      { ...base, serial: 'A-SCAN-1', bmcUrl: rf.bmcUrl, bmcPassword: rf.password },
-      { ...base, serial: 'A-SCAN-2', bmcUrl: ipmi.bmcUrl.replace('://admin@', `://admin:${ipmi.password}@`) },
+      {
+        ...base,
+        serial: 'A-SCAN-1',
+        bmcUrl: rf.bmcUrl,
+        bmcPassword: rf.password,
+        macs: ['52:54:00:aa:00:31'],
+      },
+      {
+        ...base,
+        serial: 'A-SCAN-2',
+        bmcUrl: ipmi.bmcUrl.replace('://admin@', `://admin:${ipmi.password}@`),
+        macs: ['52:54:00:aa:00:32'],
+      },
     ]);
     outputs.push({ label: 'addDevices', text: JSON.stringify(added) });
     const a = await create();
     const b = await create();
     expect([await waitStable(a), await waitStable(b)]).toEqual(['running', 'running']);
+    // What the machines were served: the hash and the user data in the seed, never the password.
+    const seeds = fakes.map((f) => f.boots[0]!);
+    for (const seed of seeds) {
+      expect(seed.outcome).toBe('installed');
+      const served = JSON.stringify(seed.files);
+      expect(findSecrets(served, { instancePassword: INSTANCE_PASSWORD })).toEqual([]);
+      expect(served).toMatch(/\$6\$/);
+      expect(seed.otherParts?.map((p) => p.body)).toContain(USER_DATA_TEXT);
+      // The phone-home ended the deployment: the seed, hash and user data with it.
+      expect((await fetch(`${seed.seedUrl}user-data`)).status).toBe(404);
+    }
     outputs.push({ label: 'check', text: JSON.stringify(await admin.check('A-SCAN-2')) });
     outputs.push({ label: 'power', text: JSON.stringify(await admin.power('A-SCAN-2', 'status')) });
     // A wrong password: the failure is recorded and shown, the password is not.
@@ -152,13 +213,16 @@ describe('BMC passwords stay secret', () => {
     expect(outputs.find((o) => o.label === 'check wrong')?.text).toContain(
       'authentication failed (HTTP 401)',
     );
-    for (const o of outputs) expect(findSecrets(o.text, secrets()), o.label).toEqual([]);
+    const all = () => ({ ...secrets(), ...tenantSecrets() });
+    for (const o of outputs) expect(findSecrets(o.text, all()), o.label).toEqual([]);
     expect(logs.length).toBeGreaterThan(0);
-    expect(logs.flatMap((l) => findSecrets(l, secrets()))).toEqual([]);
-    expect(findSecrets(await dumpDatabase(h.runtime.store), secrets())).toEqual([]);
+    expect(logs.flatMap((l) => findSecrets(l, all()))).toEqual([]);
+    const dump = await dumpDatabase(h.runtime.store);
+    expect(findSecrets(dump, all())).toEqual([]);
+    expect(dump).not.toMatch(/\$6\$/);
     const ipmitools = [...cmdlines].filter((c) => c.includes('ipmitool') && c.includes('lanplus'));
     expect(ipmitools.length).toBeGreaterThan(0);
     expect(ipmitools.every((c) => c.includes(' -E '))).toBe(true);
-    expect([...cmdlines].flatMap((c) => findSecrets(c, secrets()))).toEqual([]);
+    expect([...cmdlines].flatMap((c) => findSecrets(c, all()))).toEqual([]);
   }, 90_000);
 });

@@ -108,6 +108,67 @@ describe('driven machines when the BMC fails', () => {
     expect(r.sim.requests.some((q) => q.method === 'GET' && q.path.includes('/TaskMonitors/'))).toBe(true);
   });
 
+  it('a machine that never phones home fails install-os at each deadline, then the instance is in error', async () => {
+    const r = await redfishMachine();
+    m = r;
+    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 1 });
+    s.fake.behaviour = 'silent';
+    const id = await createOne(s.sdk());
+    expect(await waitFor(s.sdk(), id, isStable, 80_000)).toBe('error');
+    const last = (await eventsOf(s, id)).at(-1)!;
+    expect(last.reason).toMatch(
+      new RegExp(
+        `^gave up after 5 attempts: the machine \\(BMC ${r.sim.host.replace(/\./g, '\\.')}\\) did not phone home after its network boot within \\d+ s$`,
+      ),
+    );
+    // Every attempt network-booted the machine afresh; no seed outlives its deployment.
+    expect(s.fake.boots.length).toBe(5);
+    expect(s.fake.boots.every((b) => b.outcome === 'silent')).toBe(true);
+    expect((await fetch(`${s.fake.boots.at(-1)!.seedUrl}user-data`)).status).toBe(404);
+  }, 120_000);
+
+  it('a phone-home with a wrong token is refused, and the next network boot completes the install', async () => {
+    const r = await redfishMachine();
+    m = r;
+    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 2 });
+    s.fake.behaviour = 'wrong-token';
+    const id = await createOne(s.sdk());
+    const first = await s.fake.nextBoot(1, { timeoutMs: 20_000 });
+    expect(first).toMatchObject({ outcome: 'phone-home-refused', phoneHome: { status: 404 } });
+    s.fake.behaviour = 'install';
+    expect(await waitFor(s.sdk(), id, isStable, 60_000)).toBe('running');
+    expect(s.fake.boots.map((b) => b.outcome)).toEqual(['phone-home-refused', 'installed']);
+    expect(
+      (await eventsOf(s, id)).some((e) => /^attempt 1 failed, retrying in \d+ s: the machine/.test(e.reason)),
+    ).toBe(true);
+  }, 90_000);
+
+  it('a BMC failing while the machine installs is retried without booting the machine again', async () => {
+    const r = await redfishMachine();
+    m = r;
+    s = await serverWithMachine(r);
+    s.fake.behaviour = 'silent';
+    const id = await createOne(s.sdk());
+    const boot = await s.fake.nextBoot(1, { timeoutMs: 20_000 });
+    r.sim.setFault({ mode: 'server-error' }, { requests: 6 });
+    await new Promise((x) => setTimeout(x, 300));
+    // cloud-init of the installed system reports, as it would have.
+    const url = (boot.cloudConfig!.phone_home as { url: string }).url;
+    const posted = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ instance_id: id, hostname: 'cli-node' }).toString(),
+    });
+    expect(posted.status).toBe(200);
+    expect(await waitFor(s.sdk(), id, isStable, 60_000)).toBe('running');
+    expect(r.boots()).toEqual(['pxe']);
+    expect(
+      (await eventsOf(s, id)).some((e) =>
+        /^attempt \d failed, retrying in \d+ s: BMC .*HTTP 500/.test(e.reason),
+      ),
+    ).toBe(true);
+  }, 90_000);
+
   it('power sync marks a device whose BMC cannot be read unhealthy and leaves its instance alone', async () => {
     const r = await redfishMachine();
     m = r;

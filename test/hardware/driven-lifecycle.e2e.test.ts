@@ -140,3 +140,42 @@ describe.each([
     });
   });
 });
+
+describe('deleting a driven instance with cleaning on (EDCPS_CLEANING=wipe)', () => {
+  let m: Awaited<ReturnType<typeof redfishMachine>>;
+  let s: DrivenServer;
+  beforeAll(async () => {
+    m = await redfishMachine();
+    s = await serverWithMachine(m, { EDCPS_CLEANING: 'wipe' });
+  }, 60_000);
+  afterAll(async () => {
+    await s?.stop();
+    await m?.close();
+  });
+
+  it('network-boots the cleaning image, waits for its phone-home, powers off, and only then returns the device', async () => {
+    const id = await createOne(s.sdk());
+    expect(await waitFor(s.sdk(), id, isStable)).toBe('running');
+    s.fake.behaviour = 'silent'; // the cleaning image runs until the test lets it report
+    await s.sdk().deleteInstance({ regionId: REGION, instanceId: id });
+    const clean = await s.fake.nextBoot(2, { timeoutMs: 20_000 });
+    expect(clean.outcome).toBe('silent');
+    // While the cleaning image runs, the device is not back in stock.
+    await new Promise((r) => setTimeout(r, 300));
+    const during = await s.server.runtime.services.operator.listDevices({ region: REGION });
+    expect(during.find((d) => d.serial === DRIVEN_SERIAL)?.status).toBe('allocated');
+    const url = (clean.cloudConfig!.phone_home as { url: string }).url;
+    const posted = await fetch(url, { method: 'POST', body: 'instance_id=clean' });
+    expect(posted.status).toBe(200);
+    expect(String(clean.metaData?.['instance-id'])).toMatch(/^clean-dev-/);
+    // Nothing of the tenant's reaches the cleaning image.
+    expect(clean.files!['user-data']).not.toMatch(/\$6\$|ssh_authorized_keys/);
+    expect(await waitFor(s.sdk(), id, isStable)).toBe('gone');
+    expect(m.power()).toBe('off');
+    expect(m.boots()).toEqual(['pxe', 'pxe']);
+    const after = await s.server.runtime.services.operator.listDevices({ region: REGION });
+    expect(after.find((d) => d.serial === DRIVEN_SERIAL)?.status).toBe('available');
+    const wipe = (await eventsOf(s, id)).find((e) => e.step === 'wipe-disks' && e.kind === 'step');
+    expect(wipe?.reason).toBe('done: cleaned (the cleaning image phoned home) and powered off');
+  });
+});

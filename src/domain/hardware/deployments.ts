@@ -148,7 +148,11 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
         status: 200,
         script: ipxe(
           `echo edcps: ${d.purpose === 'clean' ? 'cleaning' : 'installing'} ${device.serial} (${d.instance_id})`,
-          `kernel ${profile.kernel} ${profile.args} ds=nocloud;s=${seed}`.replace(/\s+/g, ' ').trim(),
+          // dsmode=net: cloud-init before 23 (Debian 12 has 22.4) otherwise reads an http seed in
+          // its local stage, before the network is up, and then applies nothing.
+          `kernel ${profile.kernel} ${profile.args} ds=nocloud;s=${seed};dsmode=net`
+            .replace(/\s+/g, ' ')
+            .trim(),
           ...profile.initrd.map((u) => `initrd ${u}`),
           'boot',
         ),

@@ -275,6 +275,12 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     w.active = false;
   }
 
+  /** An event for the step `w` is at, its status unchanged. */
+  function stepEvent(w: Work, at: number, reason: string): void {
+    const c = w.completion;
+    c.events.push({ at, kind: 'step', from: c.status, to: c.status, step: w.step, reason });
+  }
+
   function advance(w: Work, result: StepResult, now: number, o: PassOptions): void {
     const c = w.completion;
     const action = w.row.action as Action;
@@ -294,26 +300,16 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         return;
       }
       const delay = backoffMs(attempts, random);
-      c.events.push({
-        at: now,
-        kind: 'step',
-        from: c.status,
-        to: c.status,
-        step: w.step,
-        reason: `attempt ${attempts} failed, retrying in ${Math.ceil(delay / 1000)} s: ${result.message}`,
-      });
+      stepEvent(
+        w,
+        now,
+        `attempt ${attempts} failed, retrying in ${Math.ceil(delay / 1000)} s: ${result.message}`,
+      );
       c.set = { ...c.set, step: w.step, attempts, last_error: result.message, next_run_at: now + delay };
       w.active = false;
       return;
     }
-    c.events.push({
-      at: now,
-      kind: 'step',
-      from: c.status,
-      to: c.status,
-      step: w.step,
-      reason: result.note ? `done: ${result.note}` : 'done',
-    });
+    stepEvent(w, now, result.note ? `done: ${result.note}` : 'done');
     if (result.consumedSecrets) c.set.secrets_sealed = null;
     if (w.index + 1 < w.plan.length) {
       w.index += 1;

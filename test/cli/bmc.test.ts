@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
+import { REGION } from '../helpers/harness.js';
 import type { TestServer } from '../helpers/sdk.js';
 import { startTestServer } from '../helpers/sdk.js';
 import { createOne, isStable, waitFor } from '../hardware/driven.js';
 import { type FakeHost, attachFakeHost } from '../hardware/fake-host.js';
 import { type BootFiles, netbootCatalog, startBootFiles } from '../hardware/netboot-catalog.js';
 import { FAST_HARDWARE, type TestMachine, ipmiMachine, redfishMachine } from '../hardware/machines.js';
-import { cli, cliError, cliJson, cliWithInput, serverEnv } from './cli.js';
+import { addDeviceArgs, cli, cliError, cliJson, cliWithInput, serverEnv } from './cli.js';
 
 interface Device {
   deviceId: string;
@@ -33,16 +33,7 @@ describe('edcps devices with a BMC', () => {
     cliWithInput(
       env,
       `${m.password}\n`,
-      'devices',
-      'add',
-      '--region',
-      REGION,
-      '--az',
-      AZ,
-      '--device-type',
-      DEVICE_TYPE,
-      '--serial',
-      serial,
+      ...addDeviceArgs(serial),
       '--bmc',
       m.bmcUrl,
       '--bmc-password-stdin',
@@ -270,16 +261,7 @@ describe('edcps devices with a BMC', () => {
       const added = await cliWithInput(
         e2,
         two.password,
-        'devices',
-        'add',
-        '--region',
-        REGION,
-        '--az',
-        AZ,
-        '--device-type',
-        DEVICE_TYPE,
-        '--serial',
-        'A-CLI-TWO',
+        ...addDeviceArgs('A-CLI-TWO'),
         '--bmc',
         url,
         '--bmc-username',
@@ -316,16 +298,7 @@ describe('edcps devices with a BMC', () => {
     const twice = await cliWithInput(
       env,
       'x',
-      'devices',
-      'add',
-      '--region',
-      REGION,
-      '--az',
-      AZ,
-      '--device-type',
-      DEVICE_TYPE,
-      '--serial',
-      'A-CLI-X',
+      ...addDeviceArgs('A-CLI-X'),
       '--bmc',
       'ipmi://admin:pw@127.0.0.1:9',
       '--bmc-password-stdin',
@@ -333,24 +306,7 @@ describe('edcps devices with a BMC', () => {
     expect(twice.stderr).toBe(
       'edcps: device A-CLI-X: the BMC password is given twice (in the URL and separately); give it once\n',
     );
-    expect(
-      await cliError(
-        env,
-        1,
-        'devices',
-        'add',
-        '--region',
-        REGION,
-        '--az',
-        AZ,
-        '--device-type',
-        DEVICE_TYPE,
-        '--serial',
-        'A-CLI-X',
-        '--bmc',
-        'ipmi://admin@127.0.0.1:9',
-      ),
-    ).toBe(
+    expect(await cliError(env, 1, ...addDeviceArgs('A-CLI-X'), '--bmc', 'ipmi://admin@127.0.0.1:9')).toBe(
       'edcps: device A-CLI-X: the BMC password is missing: give it in the URL, in the device file, or with --bmc-password-stdin',
     );
   });

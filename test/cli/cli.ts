@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
 import type { EdcpsClient, TestServer } from '../helpers/sdk.js';
 
 /** The built binary, run as a user would: `node bin/edcps.js …` (global setup builds dist/). */
@@ -120,3 +121,20 @@ export function tempJson(value: unknown, name = 'spec.json'): string {
   fs.writeFileSync(file, typeof value === 'string' ? value : JSON.stringify(value));
   return file;
 }
+
+/** `edcps devices add` of one device (by default in the harness's region, AZ and device type). */
+export const addDeviceArgs = (
+  serial: string,
+  o: { region?: string; az?: string; deviceType?: string } = {},
+): string[] => [
+  'devices',
+  'add',
+  '--region',
+  o.region ?? REGION,
+  '--az',
+  o.az ?? AZ,
+  '--device-type',
+  o.deviceType ?? DEVICE_TYPE,
+  '--serial',
+  serial,
+];

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
-import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
+import { REGION } from '../helpers/harness.js';
 import { sdkClient } from '../helpers/sdk.js';
 import { type ServerProcess, freePort, sleep, spawnServer } from '../helpers/spawn-server.js';
-import { cliJson } from '../cli/cli.js';
-import { DRIVEN_MAC, DRIVEN_SERIAL, createOne, isStable, waitFor } from './driven.js';
+import { addDeviceArgs, cliJson } from '../cli/cli.js';
+import { DRIVEN_MAC, DRIVEN_SERIAL, createOne, isStable, phoneHomeFrom, waitFor } from './driven.js';
 import { type FakeHost, attachFakeHost } from './fake-host.js';
 import { FAST_HARDWARE, redfishMachine } from './machines.js';
 import { type BootFiles, netbootCatalog, startBootFiles } from './netboot-catalog.js';
@@ -62,16 +62,7 @@ describe('a driven machine survives SIGKILL of edcps mid-command', () => {
       server = await spawnServer(port, env);
       await cliJson(
         { EDCPS_DATABASE_URL: db.url, EDCPS_DATA_DIR: db.dataDir },
-        'devices',
-        'add',
-        '--region',
-        REGION,
-        '--az',
-        AZ,
-        '--device-type',
-        DEVICE_TYPE,
-        '--serial',
-        DRIVEN_SERIAL,
+        ...addDeviceArgs(DRIVEN_SERIAL),
         '--mac',
         DRIVEN_MAC,
         '--bmc',
@@ -84,18 +75,13 @@ describe('a driven machine survives SIGKILL of edcps mid-command', () => {
       await server.kill(); // the machine is installing; nobody is there to hear it
       server = await spawnServer(port, env);
       // The installed system's cloud-init reports to the new process.
-      const url = (boot.cloudConfig!.phone_home as { url: string }).url;
-      const posted = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ instance_id: id, hostname: 'cli-node' }).toString(),
-      });
+      const posted = await phoneHomeFrom(boot, { instance_id: id, hostname: 'cli-node' });
       expect(posted.status).toBe(200);
       expect(await waitFor(sdk(), id, isStable, 60_000)).toBe('running');
       expect(m.boots()).toEqual(['pxe']);
       expect(fake.boots).toHaveLength(1);
       // Once: a second report is refused.
-      expect((await fetch(url, { method: 'POST', body: 'instance_id=x' })).status).toBe(404);
+      expect((await phoneHomeFrom(boot, { instance_id: id })).status).toBe(404);
     },
   );
 

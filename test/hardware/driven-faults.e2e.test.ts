@@ -7,6 +7,7 @@ import {
   eventsOf,
   isStable,
   serverWithMachine,
+  phoneHomeFrom,
   waitFor,
 } from './driven.js';
 import { type TestMachine, ipmiMachine, redfishMachine } from './machines.js';
@@ -153,12 +154,7 @@ describe('driven machines when the BMC fails', () => {
     r.sim.setFault({ mode: 'server-error' }, { requests: 6 });
     await new Promise((x) => setTimeout(x, 300));
     // cloud-init of the installed system reports, as it would have.
-    const url = (boot.cloudConfig!.phone_home as { url: string }).url;
-    const posted = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ instance_id: id, hostname: 'cli-node' }).toString(),
-    });
+    const posted = await phoneHomeFrom(boot, { instance_id: id, hostname: 'cli-node' });
     expect(posted.status).toBe(200);
     expect(await waitFor(s.sdk(), id, isStable, 60_000)).toBe('running');
     expect(r.boots()).toEqual(['pxe']);

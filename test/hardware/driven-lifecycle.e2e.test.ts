@@ -7,6 +7,7 @@ import {
   eventsOf,
   isStable,
   serverWithMachine,
+  phoneHomeFrom,
   waitFor,
 } from './driven.js';
 import { type TestMachine, ipmiMachine, redfishMachine } from './machines.js';
@@ -164,8 +165,7 @@ describe('deleting a driven instance with cleaning on (EDCPS_CLEANING=wipe)', ()
     await new Promise((r) => setTimeout(r, 300));
     const during = await s.server.runtime.services.operator.listDevices({ region: REGION });
     expect(during.find((d) => d.serial === DRIVEN_SERIAL)?.status).toBe('allocated');
-    const url = (clean.cloudConfig!.phone_home as { url: string }).url;
-    const posted = await fetch(url, { method: 'POST', body: 'instance_id=clean' });
+    const posted = await phoneHomeFrom(clean, { instance_id: 'clean' });
     expect(posted.status).toBe(200);
     expect(String(clean.metaData?.['instance-id'])).toMatch(/^clean-dev-/);
     // Nothing of the tenant's reaches the cleaning image.

@@ -3,7 +3,7 @@ import type { EdcpsClient, SdkError, TestServer } from '../helpers/sdk.js';
 import { startTestServer } from '../helpers/sdk.js';
 import { instanceSpec } from '../cli/cli.js';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
-import { type FakeHost, attachFakeHost } from './fake-host.js';
+import { type FakeHost, type NetbootReport, attachFakeHost } from './fake-host.js';
 import { FAST_HARDWARE, type TestMachine } from './machines.js';
 import { type BootFiles, netbootCatalog, startBootFiles } from './netboot-catalog.js';
 
@@ -110,4 +110,18 @@ export async function eventsOf(
     .where('instance_id', '=', instanceId)
     .orderBy('id')
     .execute();
+}
+
+/**
+ * Posts the phone-home a silent netboot held back, as the installed system's cloud-init would,
+ * to the URL edcps put in that boot's user-data.
+ */
+export function phoneHomeFrom(report: NetbootReport, form: Record<string, string>): Promise<Response> {
+  const url = (report.cloudConfig?.phone_home as { url?: string } | undefined)?.url;
+  if (!url) throw new Error(`the netboot of ${report.mac} got no phone_home URL (${report.outcome})`);
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
 }

@@ -26,17 +26,21 @@ export function findSecrets(text: string, secrets: Record<string, string>): stri
   return hits;
 }
 
-/** Every row of every table as text, to search for secrets in plain or encoded form. */
-export async function dumpDatabase(store: Store): Promise<string> {
+/** Names of every table of the database under test. */
+export async function allTables(store: Store): Promise<string[]> {
   const q =
     store.dialect === 'postgres'
       ? sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`
       : sql<{
           name: string;
         }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
-  const tables = (await q.execute(store.db)).rows.map((r) => r.name);
+  return (await q.execute(store.db)).rows.map((r) => r.name);
+}
+
+/** Every row of every table as text, to search for secrets in plain or encoded form. */
+export async function dumpDatabase(store: Store): Promise<string> {
   const parts: string[] = [];
-  for (const t of tables) {
+  for (const t of await allTables(store)) {
     const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.db);
     parts.push(`${t}: ${JSON.stringify(rows)}`);
   }

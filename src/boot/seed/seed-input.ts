@@ -1,38 +1,9 @@
 import { isIP, isIPv4 } from 'node:net';
+import type { SeedData, SeedNic } from '../../domain/hardware/seed-data.js';
 
-/** One NIC of the machine, as its installed system is to configure it. */
-export interface SeedNic {
-  /** Lowercase `aa:bb:cc:dd:ee:ff`. */
-  mac: string;
-  /** Interface name to give it (set-name), e.g. 'eth0', 'eth1'. */
-  name: string;
-  /** IPv4, e.g. '10.0.0.5'. */
-  address: string;
-  /** IPv4 prefix length, e.g. 24. */
-  prefix: number;
-  /** '' when this NIC has no default route (only the primary NIC has one). */
-  gateway: string;
-  /** Extra IPv4 ranges routed to this NIC (alias IP ranges), CIDR text, e.g. '10.0.0.16/28'. */
-  aliases: string[];
-}
-
-/** Everything one machine's NoCloud seed is rendered from. */
-export interface SeedInput {
-  instanceId: string;
-  hostname: string;
-  /** OpenSSH public key lines (may be empty). */
-  sshAuthorizedKeys: string[];
-  /** SHA-512 crypt (`$6$…`) of root's password, never the password; undefined: no password set. */
-  passwordHash: string | undefined;
-  /** The caller's own user data, decoded text; '' when none. */
-  userData: string;
-  /** Absolute http(s) URL cloud-init POSTs to when it has finished. */
-  phoneHomeUrl: string;
-  /** First = primary (boot) NIC. */
-  nics: SeedNic[];
-  /** IP addresses; may be empty. */
-  nameservers: string[];
-}
+// The domain defines what a seed is made of; the renderers here only check and print it.
+export type { SeedNic };
+export type SeedInput = SeedData;
 
 /** A seed input the renderers refuse: a programming error upstream, never shown to a client. */
 export class SeedInputError extends Error {

@@ -11,7 +11,7 @@ export interface DrivenDeviceRow {
   bmc_password_sealed: string | null;
   bmc_insecure: number;
   boot_mode: 'uefi' | 'legacy';
-  /** device_driver_state.state: the driver's journal, or null. */
+  /** device_driver_state.state: the hardware driver's journal or the simulated record; null if none. */
   state: string | null;
 }
 
@@ -28,7 +28,7 @@ const drivenColumns = [
   's.state',
 ] as const;
 
-/** Devices with their BMC and driver journal, one query per 500 ids. */
+/** Devices with their BMC and driver state (journal or simulated record), one query per 500 ids. */
 export async function drivenDevices(
   db: Executor,
   deviceIds: readonly string[],

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { allTables } from '../../security/scan-support.js';
 import type { Store } from '../../../src/store/db.js';
 
 /**
@@ -12,17 +13,7 @@ export type DbSnapshot = ReadonlyMap<string, { rows: number; checksum: string }>
 const EXCLUDED = new Set(['seen_nonces', 'nonce_log']);
 
 async function tableNames(store: Store): Promise<string[]> {
-  const q =
-    store.dialect === 'postgres'
-      ? sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`
-      : sql<{
-          name: string;
-        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`;
-  const { rows } = await q.execute(store.db);
-  return rows
-    .map((r) => r.name)
-    .filter((n) => !EXCLUDED.has(n))
-    .sort();
+  return (await allTables(store)).filter((n) => !EXCLUDED.has(n)).sort();
 }
 
 /** Stable text of a row whatever order the driver returns columns in. */

@@ -1,5 +1,6 @@
 import type { Store } from '../../../store/db.js';
-import { devicesForDriver, saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
+import { drivenDevices } from '../../../store/repositories/bmc-repo.js';
+import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
 import type { Driver, StepRequest, StepResult } from '../../driver.js';
 
 /**
@@ -129,7 +130,7 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
   return {
     name: 'simulated',
     async runSteps(requests) {
-      const devices = await devicesForDriver(
+      const devices = await drivenDevices(
         store.db,
         requests.map((r) => r.deviceId).filter((d): d is string => d !== null),
       );

@@ -49,6 +49,12 @@ export async function startServer(config: Config): Promise<Server> {
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   listening = url;
   log.info({ url, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'edcps listening');
+  if (config.bmc.bootUrl === undefined && /^(0\.0\.0\.0|::|\[::\])$/.test(config.host)) {
+    log.warn(
+      { bootBase: url },
+      'EDCPS_BOOT_URL is not set and the server listens on every address: driven machines would be sent to an address they cannot reach; set EDCPS_BOOT_URL',
+    );
+  }
   let stopped = false;
   return {
     runtime,

@@ -42,7 +42,12 @@ export function createPowerSync(deps: Pick<Deps, 'store' | 'clock' | 'log'>, hw:
     try {
       const r = await hw.gate.tryWith(bmc.key, () => bmc.power());
       if (!r.ran) return; // a step is talking to this BMC now: next interval
-      const power = r.value === 'on' || r.value === 'powering-off' ? 'on' : 'off';
+      if (r.value !== 'on' && r.value !== 'off') {
+        // Mid-transition (someone is rebooting it): where it ends up is for the next read to say.
+        await recordBmcReading(store.db, d.id, { health: 'ok', message: '', at });
+        return;
+      }
+      const power = r.value;
       await recordBmcReading(store.db, d.id, { power, health: 'ok', message: '', at });
       if (!instance) return;
       const wrong =

@@ -133,4 +133,10 @@ describe('boot profiles in the catalog', () => {
     expect(catalog.osImages.filter((o) => o.boot !== undefined)).toEqual([]);
     expect(catalog.cleaning).toBeUndefined();
   });
+
+  it('refuses profile arguments that name a datasource of their own', () => {
+    expect(refusal(withImageProfile({ ...PROFILE, args: 'auto=true ds=nocloud;s=http://x/' })).message).toBe(
+      'catalog netboot.json: /osImages/0/boot/args: must not name a datasource (ds=…): edcps adds its own NoCloud seed',
+    );
+  });
 });

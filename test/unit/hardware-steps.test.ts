@@ -120,6 +120,7 @@ const request = (step: string, action: Action): StepRequest => ({
 class Rig {
   now = 1_000_000;
   hasProfile = true;
+  hasBootNic = true;
   cleaning = false;
   readonly deployments = new Map<
     string,
@@ -146,6 +147,7 @@ class Rig {
   netbootAt(t: number): NetbootControl {
     return {
       hasProfile: () => this.hasProfile,
+      hasBootNic: async () => this.hasBootNic,
       begin: async (purpose) => {
         this.deployments.set(purpose, {
           completedAt: null,
@@ -391,6 +393,18 @@ describe('runHardwareStep', () => {
       retryable: false,
       message:
         'OS ubuntu has no network-boot profile in the catalog: it cannot be installed on a driven machine',
+    });
+    expect(rig.bmc.commands).toEqual([]);
+  });
+
+  it('refuses to network-boot a device with no MAC recorded, for good', async () => {
+    const rig = new Rig(new FakeBmc('off'));
+    rig.hasBootNic = false;
+    expect(await rig.perform('install-os')).toEqual({
+      kind: 'failed',
+      retryable: false,
+      message:
+        'device dev-1 has no MAC recorded, so its network boot could not be recognised: enroll its boot NIC (edcps devices set-bmc DEVICE URL --mac MAC)',
     });
     expect(rig.bmc.commands).toEqual([]);
   });

@@ -166,6 +166,11 @@ export function parseCatalog(text: string, source: string): CatalogFile {
     ...(cat.cleaning ? [['/cleaning', cat.cleaning] as const] : []),
   ];
   for (const [where, p] of profiles) {
+    if (/(^|\s)ds=/.test(p.args)) {
+      throw new CatalogError(
+        `catalog ${source}: ${where}/args: must not name a datasource (ds=…): edcps adds its own NoCloud seed`,
+      );
+    }
     for (const [field, url] of [
       ['kernel', p.kernel],
       ...p.initrd.map((u, i) => [`initrd/${i}`, u] as const),

@@ -148,8 +148,8 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
         status: 200,
         script: ipxe(
           `echo edcps: ${d.purpose === 'clean' ? 'cleaning' : 'installing'} ${device.serial} (${d.instance_id})`,
-          // dsmode=net: cloud-init before 23 (Debian 12 has 22.4) otherwise reads an http seed in
-          // its local stage, before the network is up, and then applies nothing.
+          // dsmode=net: cloud-init before 24.1 (Debian 12 has 22.4) otherwise reads an http seed
+          // in its local stage, before the network is up, and then applies nothing.
           `kernel ${profile.kernel} ${profile.args} ds=nocloud;s=${seed};dsmode=net`
             .replace(/\s+/g, ' ')
             .trim(),

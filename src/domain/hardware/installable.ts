@@ -5,24 +5,31 @@ import { invalidArgument } from '../errors.js';
 
 /**
  * An OS reaches a driven machine only by network boot, so it needs a boot profile in the
- * catalog; simulated devices need none. Throws INVALID_ARGUMENT naming `field` when one of
- * `deviceIds` is driven and the OS has no profile.
+ * catalog; simulated devices need none. Throws INVALID_ARGUMENT naming `field` when a driven
+ * machine is to get an OS without one.
  */
-export async function requireInstallable(
+export function assertInstallable(
   deps: Pick<Deps, 'catalog'>,
-  exec: Executor,
-  deviceIds: readonly (string | null)[],
+  onDrivenMachine: boolean,
   osTypeId: string,
   field: string,
-): Promise<void> {
+): void {
+  if (!onDrivenMachine) return;
   if (deps.catalog.osImages.some((o) => o.osTypeId === osTypeId && o.boot !== undefined)) return;
-  const driven = await driversOf(
-    exec,
-    deviceIds.filter((d): d is string => d !== null),
-  );
-  if (driven.size === 0) return;
   throw invalidArgument(
     field,
     `OS "${osTypeId}" has no network-boot profile in the catalog, so it cannot be installed on a driven (IPMI or Redfish) machine`,
   );
+}
+
+/** assertInstallable for the device `deviceId` (null: not allocated, so not driven). */
+export async function requireInstallable(
+  deps: Pick<Deps, 'catalog'>,
+  exec: Executor,
+  deviceId: string | null,
+  osTypeId: string,
+  field: string,
+): Promise<void> {
+  const driven = deviceId !== null && (await driversOf(exec, [deviceId])).size > 0;
+  assertInstallable(deps, driven, osTypeId, field);
 }

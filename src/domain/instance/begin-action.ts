@@ -1,4 +1,5 @@
 import type { Tx } from '../../store/db.js';
+import { driversOf } from '../../store/repositories/bmc-repo.js';
 import { insertEvent } from '../../store/repositories/events-repo.js';
 import { beginAction } from '../../store/repositories/transitions-repo.js';
 import type { Deps } from '../deps.js';
@@ -7,6 +8,8 @@ import { type Action, type InstanceStatus, TRANSITIONS, stepsOf } from './states
 
 export interface ActionSubject {
   id: string;
+  /** Its device: a driven machine's first step is due at once (real hardware takes its own time). */
+  device_id?: string | null;
   account_id: string;
   region_id: string;
   status: string;
@@ -39,13 +42,14 @@ export async function startAction(
   }
   const [first] = stepsOf(deps.catalog, action, deps.timeScale);
   const now = deps.clock.now();
+  const driven = inst.device_id ? (await driversOf(tx, [inst.device_id])).size > 0 : false;
   const ok = await beginAction(tx, {
     instanceId: inst.id,
     fromStatus: inst.status,
     toStatus: t.transitional,
     action,
     step: first.step,
-    nextRunAt: now + first.durationMs,
+    nextRunAt: now + (driven ? 0 : first.durationMs),
     now,
     ...extra,
   });

@@ -19,7 +19,8 @@ import type { Caller, Deps } from '../deps.js';
 import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
 import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
 import { newId } from '../ids.js';
-import { requireInstallable } from '../hardware/installable.js';
+import { assertInstallable } from '../hardware/installable.js';
+import { driversOf } from '../../store/repositories/bmc-repo.js';
 import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import {
   type SubnetRef,
@@ -140,7 +141,8 @@ export async function createInstancesInTx(
     );
   }
 
-  await requireInstallable(deps, tx, devices, spec.osTypeId, `${F}.osTypeId`);
+  const driven = await driversOf(tx, devices);
+  assertInstallable(deps, driven.size > 0, spec.osTypeId, `${F}.osTypeId`);
 
   const subnet = await resolveInstanceSubnet(deps, tx, caller, spec.az, spec.subnetId, `${F}.subnetId`);
   if (spec.cidr !== undefined && spec.cidr !== subnet.cidr) {
@@ -181,6 +183,7 @@ export async function createInstancesInTx(
 
   const now = deps.clock.now();
   const [first] = stepsOf(deps.catalog, 'create', deps.timeScale);
+
   const charge = chargeColumns(spec.charge, now);
   const secrets = JSON.stringify({ password: spec.password, userData: spec.userData ?? '' });
   const rows: InstanceRow[] = ids.map((id, i) => ({
@@ -225,7 +228,8 @@ export async function createInstancesInTx(
     resource_tags: JSON.stringify(spec.resourceTags),
     action: 'create',
     step: first.step,
-    next_run_at: now + first.durationMs,
+    // Real hardware takes its own time: a driven machine's first step is due at once.
+    next_run_at: now + (driven.has(devices[i] ?? '') ? 0 : first.durationMs),
     lease_owner: null,
     lease_until: null,
     attempts: 0,

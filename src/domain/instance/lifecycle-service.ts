@@ -69,7 +69,7 @@ export function createLifecycleService(deps: Deps) {
       return once(caller, 'reinstall', clientToken, async (tx) => {
         const inst = await load(tx, caller, instanceId);
         const target = await resolveReinstallTarget(tx, caller, inst, parsed);
-        await requireInstallable(deps, tx, [inst.device_id], target.osTypeId, 'instanceSpec.osTypeId');
+        await requireInstallable(deps, tx, inst.device_id, target.osTypeId, 'instanceSpec.osTypeId');
         await startAction(deps, tx, inst, 'reinstall', {
           secretsSealed: deps.secrets.seal(
             JSON.stringify({ password: parsed.password, userData: parsed.userData ?? '' }),

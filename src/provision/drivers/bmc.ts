@@ -30,7 +30,10 @@ export interface VolumeSpec {
   /** RAID level names as the catalog writes them: RAID0, RAID1, RAID5, RAID10, NORAID. */
   system: string;
   data: string;
+  /** Reinstall with keepData: the data volume (and its drives) stay as they are. */
   keepData: boolean;
+  /** A new tenant (createInstances): volumes are built anew even where they already match. */
+  rebuild: boolean;
 }
 
 export type PowerReading = 'on' | 'off' | 'powering-on' | 'powering-off';

@@ -4,6 +4,7 @@ import { createDeploymentService, reportedHostKeys } from '../../../domain/hardw
 import {
   type DrivenDeviceRow,
   drivenDevices,
+  macsOf,
   recordBmcReading,
 } from '../../../store/repositories/bmc-repo.js';
 import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
@@ -72,6 +73,7 @@ export function createHardwareDriver(
             save({ instanceId: req.instanceId, step: { run, step: req.step, phase, since: t } }),
           netboot: {
             hasProfile: (purpose) => deployments.profileOf(purpose, req.target.osTypeId) !== undefined,
+            hasBootNic: async () => ((await macsOf(store.db, [device.id])).get(device.id) ?? []).length > 0,
             async begin(purpose) {
               await deployments.begin({
                 id: `${run}:${purpose}`,

@@ -18,6 +18,8 @@ export interface StepJournal {
 /** The network-boot deployments of this step's run (install or cleaning), as the step needs them. */
 export interface NetbootControl {
   hasProfile(purpose: 'install' | 'clean'): boolean;
+  /** Whether the device has a MAC recorded: how its iPXE request is recognised. */
+  hasBootNic(): Promise<boolean>;
   /** Starts (or restarts) the deployment of this run; the machine's iPXE request finds it. */
   begin(purpose: 'install' | 'clean'): Promise<void>;
   status(
@@ -138,6 +140,13 @@ async function networkBoot(c: StepContext, purpose: 'install' | 'clean'): Promis
     };
   }
   const phase = c.journal?.phase;
+  if (phase === undefined && !(await c.netboot.hasBootNic())) {
+    return {
+      kind: 'failed',
+      retryable: false,
+      message: `device ${c.req.deviceId ?? ''} has no MAC recorded, so its network boot could not be recognised: enroll its boot NIC (edcps devices set-bmc DEVICE URL --mac MAC)`,
+    };
+  }
   if (phase === undefined || phase === 'off') {
     if (phase === undefined) await c.netboot.begin(purpose);
     const p = await c.bmc.power();
@@ -228,6 +237,7 @@ export async function runHardwareStep(c: StepContext): Promise<StepResult> {
           system: req.target.sysRaidType,
           data: req.target.dataRaidType,
           keepData: req.target.keepData,
+          rebuild: req.action === 'create',
         }),
       );
     case 'install-os':

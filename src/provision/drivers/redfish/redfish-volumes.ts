@@ -61,8 +61,9 @@ export async function configureRedfishVolumes(
     for (const role of ['system', 'data'] as const) {
       const level = spec[role];
       const mine = existing.find((e) => e.v.Name === NAMES[role]);
-      if (role === 'data' && spec.keepData && mine) {
-        notes.push(`data volume kept (${String(mine.v.RAIDType)})`);
+      if (role === 'data' && spec.keepData) {
+        // Nothing to keep is no licence to rebuild: the drives may hold data all the same.
+        notes.push(mine ? `data volume kept (${String(mine.v.RAIDType)})` : 'data drives left as they are');
         continue;
       }
       const count = drivesFor(level, drives.length - next, role);
@@ -82,6 +83,7 @@ export async function configureRedfishVolumes(
       next += count;
       const has = mine ? links((mine.v.Links as Json | undefined)?.Drives) : [];
       if (
+        !spec.rebuild &&
         mine &&
         mine.v.RAIDType === level &&
         has.length === want.length &&

@@ -4,6 +4,7 @@ import { registerFaultCommands } from './faults.js';
 import { registerFleetCommands } from './fleet.js';
 import { registerHistoryCommands } from './history.js';
 import { registerInstanceCommands } from './instances.js';
+import { registerStateCommands } from './state.js';
 
 /** Exit status of a refused command (bad arguments, unknown names, API errors). */
 export const EXIT_FAILURE = 1;
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
   registerFaultCommands(program);
   registerHistoryCommands(program);
   registerInstanceCommands(program);
+  registerStateCommands(program);
   program.addHelpText('after', () => commandTree(program));
   return program;
 }

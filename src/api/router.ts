@@ -54,6 +54,19 @@ export function rewriteActionUrl(url: string): string {
   return q < 0 ? path : path + url.slice(q);
 }
 
+/**
+ * True when the path of a (rewritten) URL has an empty segment: `//` anywhere, a trailing `/`,
+ * or an action with nothing before it (`/instances/:stopInstance` became `/instances//@stopInstance`).
+ * Every official SDK substitutes an empty path parameter verbatim (JS request.js buildPath, Go
+ * replaceUrlWithPathParam, Python _replace_url_with_value), so `describeInstance({instanceId: ''})`
+ * arrives as `/instances/`; no operation's path has an empty segment, so such a path names none.
+ */
+export function hasEmptySegment(url: string): boolean {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.includes('//') || (path.length > 1 && path.endsWith('/'));
+}
+
 function pathOf(request: FastifyRequest): string {
   const u = request.originalUrl;
   const q = u.indexOf('?');
@@ -186,6 +199,15 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
           '4xx': ERROR_ENVELOPE_SCHEMA,
           '5xx': ERROR_ENVELOPE_SCHEMA,
         },
+      },
+      // An empty path parameter is no parameter: the path names no operation, and is answered
+      // like any other unknown path (404 before authentication) — not as the operation Fastify
+      // found by ignoring a trailing slash (`/instances/` → describeInstances) or by matching an
+      // empty parameter (`/regions//instances`, `/instances//@stopInstance`). Signatures over
+      // such paths therefore never decide anything (docs/decisions.md, "Empty path parameters").
+      onRequest: (request, reply, done) => {
+        if (hasEmptySegment(request.url)) reply.callNotFound();
+        else done();
       },
       preValidation: async (request) => {
         request.accountId = await authenticate(request, signature);

@@ -38,6 +38,18 @@ export function canonicalUri(rawPath: string): string {
     .join('/');
 }
 
+/**
+ * The path with every run of `/` made one `/`. The Python SDK's JDCLOUD3 signer canonicalises the
+ * path this way (jdcloud_sdk/core/signer.py `__build_canonical_uri`: unquote_plus, `/+` → `/`,
+ * quote with `/~` safe); the JS and Go SDKs sign the path as sent. For every path the Python SDK
+ * sends (its wire path is `quote(path, safe='/:')`: never a `%2F`, never a raw `+`), its canonical
+ * URI is exactly `canonicalUri(collapseSlashes(path))`. Only `/` runs are collapsed, never `%2F`:
+ * no SDK sends `%2F`, and decoding it would let a signature cross segment boundaries.
+ */
+export function collapseSlashes(rawPath: string): string {
+  return rawPath.replace(/\/{2,}/g, '/');
+}
+
 export function canonicalQuery(rawQuery: string): string {
   if (rawQuery === '') return '';
   const pairs: [string, string][] = [];

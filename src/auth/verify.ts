@@ -3,6 +3,7 @@ import {
   type Algorithm,
   ALGORITHMS,
   canonicalRequest,
+  collapseSlashes,
   computeSignature,
   sha256Hex,
   signingKey,
@@ -77,20 +78,38 @@ export function checkRequestShape(auth: ParsedAuthorization, req: ReceivedReques
   return Number.isNaN(t) ? 'malformed x-jdcloud-date header' : t;
 }
 
-/** Constant-time comparison of the received signature with the one computed from `secret`. */
+/**
+ * Constant-time comparison of the received signature with the one computed from `secret`.
+ * The canonical URI is the path as received (JS, Go and Java SDKs sign the path as sent); when the
+ * path has a run of `/`, its collapsed form (what the Python SDK signs) is accepted too, so every
+ * official SDK's signature verifies. Accepting the collapsed form lets no signature name another
+ * executed resource: paths with an empty segment name no operation (404 before authentication),
+ * and for every other path the two forms are the same string (docs/decisions.md, "Signatures
+ * over paths with `//`").
+ */
 export function signatureMatches(auth: ParsedAuthorization, req: ReceivedRequest, secret: string): boolean {
-  const canonical = canonicalRequest({
-    method: req.method,
-    rawPath: req.rawPath,
-    rawQuery: req.rawQuery,
-    headers: req.headers,
-    signedHeaders: auth.signedHeaders,
-    payloadHash: sha256Hex(req.body),
-  });
+  const payloadHash = sha256Hex(req.body);
   const scope = `${auth.date}/${auth.region}/${auth.service}/${ALGORITHMS[auth.algorithm].terminator}`;
-  const expected = computeSignature(
-    signingKey(auth.algorithm, secret, auth.date, auth.region, auth.service),
-    stringToSign(auth.algorithm, req.headers['x-jdcloud-date'] ?? '', scope, canonical),
-  );
-  return timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(auth.signature, 'hex'));
+  const key = signingKey(auth.algorithm, secret, auth.date, auth.region, auth.service);
+  const received = Buffer.from(auth.signature, 'hex');
+  const collapsed = collapseSlashes(req.rawPath);
+  const paths = collapsed === req.rawPath ? [req.rawPath] : [req.rawPath, collapsed];
+  let matched = false;
+  for (const rawPath of paths) {
+    const canonical = canonicalRequest({
+      method: req.method,
+      rawPath,
+      rawQuery: req.rawQuery,
+      headers: req.headers,
+      signedHeaders: auth.signedHeaders,
+      payloadHash,
+    });
+    const expected = computeSignature(
+      key,
+      stringToSign(auth.algorithm, req.headers['x-jdcloud-date'] ?? '', scope, canonical),
+    );
+    // Every form is compared (no early exit), each in constant time.
+    if (timingSafeEqual(Buffer.from(expected, 'hex'), received)) matched = true;
+  }
+  return matched;
 }

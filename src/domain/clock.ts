@@ -7,6 +7,13 @@ export interface Clock {
    * The reconciler awaits it before each pass; plain clocks leave it undefined.
    */
   sync?(): Promise<void>;
+  /**
+   * True for manual time mode, where time moves only when an operator moves it. The reconciler
+   * then schedules a step's successor from the step's own due time, not from when it got to run
+   * it, so one advance runs every step of a chain that fits in it. Wall-clock modes leave it
+   * unset: there a successor counts from when its predecessor really finished.
+   */
+  readonly manual?: boolean;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };

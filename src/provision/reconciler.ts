@@ -161,14 +161,18 @@ class Work {
   index: number;
   readonly completion: Completion;
   active = true;
+  /** When the current step is due (simulated time, ms): the claimed row's, then each successor's. */
+  due: number;
 
   constructor(
     readonly row: InstanceRow,
     plan: StepPlan[],
     owner: string,
+    claimedAt: number,
   ) {
     this.plan = plan;
     this.index = plan.findIndex((s) => s.step === row.step);
+    this.due = Number(row.next_run_at ?? claimedAt);
     this.completion = {
       id: row.id,
       accountId: row.account_id,
@@ -193,8 +197,8 @@ class Work {
  * The reconciler (DESIGN §4). Works only from the database: claims due rows with a lease, runs
  * their steps through the driver, and persists each instance's progress together with its
  * events in one transaction, conditional on still holding the lease. A step whose successor is
- * due at once (time scale 0, settle) continues in the same pass, so a batch goes from claim to
- * end state with a handful of round trips.
+ * due at once (time scale 0, settle, or manual time advanced past it) continues in the same
+ * pass, so a batch goes from claim to end state with a handful of round trips.
  */
 export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reconciler {
   const driver = opts.driver ?? defaultDriver(deps, opts.hardware ?? createHardware(deps));
@@ -281,7 +285,20 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     c.events.push({ at, kind: 'step', from: c.status, to: c.status, step: w.step, reason });
   }
 
-  function advance(w: Work, result: StepResult, now: number, o: PassOptions): void {
+  /**
+   * When the step `w` is at counts as done (ms). Manual time mode: at its due time, or now when
+   * settle runs it early, so a step that runs late still completes on schedule and a chain that
+   * fits in one advance runs whole (its events stamped as the steps would have happened).
+   * Wall-clock modes: now, as a late step really finished late.
+   */
+  const stepTime = (w: Work, now: number): number => (clock.manual ? Math.min(w.due, now) : now);
+
+  /**
+   * Records the outcome of one step. `at` is when the step counts as done (stepTime): events,
+   * retries and the successor's due time count from it. `now` is the clock, which decides whether
+   * the successor is due already; hardware waits (`pending`) count from it too.
+   */
+  function advance(w: Work, result: StepResult, at: number, now: number, o: PassOptions): void {
     const c = w.completion;
     const action = w.row.action as Action;
     if (result.kind === 'pending') {
@@ -295,25 +312,26 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         fail(
           w,
           result.retryable ? `gave up after ${attempts} attempts: ${result.message}` : result.message,
-          now,
+          at,
         );
         return;
       }
       const delay = backoffMs(attempts, random);
       stepEvent(
         w,
-        now,
+        at,
         `attempt ${attempts} failed, retrying in ${Math.ceil(delay / 1000)} s: ${result.message}`,
       );
-      c.set = { ...c.set, step: w.step, attempts, last_error: result.message, next_run_at: now + delay };
+      c.set = { ...c.set, step: w.step, attempts, last_error: result.message, next_run_at: at + delay };
       w.active = false;
       return;
     }
-    stepEvent(w, now, result.note ? `done: ${result.note}` : 'done');
+    stepEvent(w, at, result.note ? `done: ${result.note}` : 'done');
     if (result.consumedSecrets) c.set.secrets_sealed = null;
     if (w.index + 1 < w.plan.length) {
       w.index += 1;
-      const nextRunAt = now + (result.realTime ? 0 : w.plan[w.index].durationMs);
+      const nextRunAt = at + (result.realTime ? 0 : w.plan[w.index].durationMs);
+      w.due = nextRunAt;
       c.set = { ...c.set, step: w.step, next_run_at: nextRunAt, attempts: 0, last_error: '' };
       w.active = o.ignoreSchedule === true || nextRunAt <= now;
       return;
@@ -321,7 +339,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     const t = TRANSITIONS[action];
     c.outcome = t.end === 'deleted' ? 'deleted' : 'end';
     c.events.push({
-      at: now,
+      at,
       kind: 'status',
       from: c.status,
       to: t.end,
@@ -337,15 +355,15 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       last_error: '',
       secrets_sealed: null,
       action_input: '{}',
-      updated_at: now,
+      updated_at: at,
     };
     c.endSet = action === 'reinstall' ? reinstallEffects(w.row) : {};
     w.active = false;
   }
 
   async function carry(rows: InstanceRow[], o: PassOptions): Promise<void> {
-    const works = rows.map((r) => new Work(r, plans.get(r.action as Action) ?? [], owner));
     const now0 = clock.now();
+    const works = rows.map((r) => new Work(r, plans.get(r.action as Action) ?? [], owner, now0));
     for (const w of works) {
       if (!(ACTIONS as readonly string[]).includes(w.row.action ?? ''))
         fail(w, `unknown action "${w.row.action}"`, now0);
@@ -360,7 +378,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       );
       active.forEach((w, i) => {
         const f = fired[i];
-        if (f) fail(w, f.message, clock.now());
+        if (f) fail(w, f.message, stepTime(w, clock.now()));
         else run.push(w);
       });
       let results: StepResult[];
@@ -373,7 +391,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         results = run.map(() => ({ kind: 'failed', retryable: true, message }));
       }
       const now = clock.now();
-      run.forEach((w, i) => advance(w, results[i], now, o));
+      run.forEach((w, i) => advance(w, results[i], stepTime(w, now), now, o));
       active = active.filter((w) => w.active);
     }
     await persistCompletions(

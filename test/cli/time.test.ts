@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstanceProgress } from '../../src/domain/operator/progress.js';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
 import { type TestServer, startTestServer } from '../helpers/sdk.js';
-import { cliError, cliJson, instanceSpec, serverEnv } from './cli.js';
+import { cli, cliError, cliJson, instanceSpec, serverEnv } from './cli.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,6 +87,94 @@ describe('manual time mode: edcps time advance and instances settle', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'status', from: 'creating', to: 'running' });
   });
 
+  /** Steps done so far, in order, each with its time in seconds after the instance's first event. */
+  async function stepsDone(id: string): Promise<[string, number][]> {
+    const { events } = await cliJson<{ events: { time: string; kind: string; step: string }[] }>(
+      env,
+      'events',
+      id,
+    );
+    const t0 = Date.parse(events[0]!.time);
+    return events.filter((e) => e.kind === 'step').map((e) => [e.step, (Date.parse(e.time) - t0) / 1000]);
+  }
+
+  const nextRunAt = async (id: string): Promise<number> =>
+    Number(
+      (
+        await s.server.runtime.store.db
+          .selectFrom('instances')
+          .select('next_run_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).next_run_at,
+    );
+
+  it('runs every create step in one advance covering their durations, done when it returns', async () => {
+    const id = await createOne();
+    await cliJson(env, 'time', 'advance', '58');
+    expect(await progress(id)).toMatchObject({ status: 'running', step: '' });
+    expect(await stepsDone(id)).toEqual([
+      ['allocate', 2],
+      ['configure-raid', 10],
+      ['install-os', 40],
+      ['configure-network', 45],
+      ['inject-credentials', 48],
+      ['power-on', 58],
+    ]);
+  });
+
+  it('completes exactly the steps that fit when time moves less than the whole chain, in order', async () => {
+    const id = await createOne();
+    const created = (await nextRunAt(id)) - 2000; // allocate takes 2 s
+    // To just before inject-credentials (due 48 s after creation) ends.
+    const to = new Date(created + 47_999).toISOString();
+    expect(await cliJson(env, 'time', 'set', to)).toEqual({
+      mode: 'manual',
+      now: expect.any(String),
+      epochMs: created + 47_999,
+    });
+    expect(await progress(id)).toMatchObject({ status: 'creating', step: 'inject-credentials' });
+    expect(await stepsDone(id)).toEqual([
+      ['allocate', 2],
+      ['configure-raid', 10],
+      ['install-os', 40],
+      ['configure-network', 45],
+    ]);
+    await cliJson(env, 'time', 'advance', '0.001');
+    expect(await progress(id)).toMatchObject({ status: 'creating', step: 'power-on' });
+    expect((await stepsDone(id)).at(-1)).toEqual(['inject-credentials', 48]);
+  });
+
+  it('sets time forward to an instant, which time show then reports', async () => {
+    const before = await cliJson<{ epochMs: number }>(env, 'time', 'show');
+    const target = Math.ceil(before.epochMs / 1000) * 1000 + 3_600_000;
+    const iso = new Date(target).toISOString().replace('.000Z', 'Z');
+    const r = await cli(env, 'time', 'set', iso);
+    expect(r).toEqual({ code: 0, stdout: `simulated time is now ${iso}\n`, stderr: '' });
+    expect(await cliJson(env, 'time', 'show')).toEqual({ mode: 'manual', now: iso, epochMs: target });
+  });
+
+  it('refuses to set time backwards, naming both times and leaving the clock where it was', async () => {
+    const before = await cliJson<{ now: string; epochMs: number }>(env, 'time', 'show');
+    const earlier = new Date(before.epochMs - 60_000);
+    const asked = earlier.toISOString();
+    const shown = (ms: number) =>
+      ms % 1000 === 0 ? new Date(ms).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString();
+    expect(await cliError(env, 1, 'time', 'set', asked)).toBe(
+      `edcps: simulated time cannot move backwards (it is ${shown(before.epochMs)}, asked for ${shown(earlier.getTime())})`,
+    );
+    expect((await cliJson<{ epochMs: number }>(env, 'time', 'show')).epochMs).toBe(before.epochMs);
+  });
+
+  it('refuses a time that is not an ISO-8601 instant with a zone, or not a real date, with exit 2', async () => {
+    expect(await cliError(env, 2, 'time', 'set', '2030-01-01 00:00:00')).toBe(
+      "edcps: command-argument value '2030-01-01 00:00:00' is invalid for argument 'iso-time'. must be an ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z (see --help)",
+    );
+    expect(await cliError(env, 2, 'time', 'set', '2030-02-31T00:00:00Z')).toContain(
+      "value '2030-02-31T00:00:00Z' is invalid for argument 'iso-time'",
+    );
+  });
+
   it('shows the simulated time the last advance reached', async () => {
     const advanced = await cliJson<{ epochMs: number }>(env, 'time', 'advance', '0.5');
     const shown = await cliJson<{ mode: string; epochMs: number }>(env, 'time', 'show');
@@ -108,6 +196,20 @@ describe('manual time mode: edcps time advance and instances settle', () => {
       expect(
         await cliError(serverEnv(scaled, { EDCPS_TIME_MODE: 'manual' }), 1, 'time', 'advance', '5'),
       ).toBe('edcps: time advance needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
+      expect(
+        await cliError(
+          serverEnv(scaled, { EDCPS_TIME_MODE: 'manual' }),
+          1,
+          'time',
+          'set',
+          '2099-01-01T00:00:00Z',
+        ),
+      ).toBe('edcps: time set needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
+      expect(await cliJson(serverEnv(scaled), 'time', 'show')).toEqual({
+        mode: 'scaled',
+        now: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
+        epochMs: expect.any(Number),
+      });
     } finally {
       await scaled.stop();
     }

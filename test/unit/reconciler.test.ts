@@ -3,7 +3,8 @@ import type { Clock } from '../../src/domain/clock.js';
 import { type Driver, stepFaultsFrom } from '../../src/provision/driver.js';
 import { createSimulatedDriver } from '../../src/provision/drivers/simulated/simulated-driver.js';
 import { MAX_ATTEMPTS, backoffMs, createReconciler } from '../../src/provision/reconciler.js';
-import { SettleTimeoutError, settle } from '../../src/provision/settle.js';
+import { advanceSimTime } from '../../src/domain/operator/sim-clock.js';
+import { SettleTimeoutError, settle, settleDue } from '../../src/provision/settle.js';
 import { listEvents } from '../../src/store/repositories/events-repo.js';
 import { claimDue } from '../../src/store/repositories/instances-repo.js';
 import { REGION, type TestHarness, createHarness, errorOf } from '../helpers/harness.js';
@@ -24,10 +25,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A clock the test moves by hand. */
-function manualClock(start = Date.UTC(2030, 0, 1)): Clock & { advance(ms: number): void } {
+/** A clock the test moves by hand; `manual` makes it one of manual time mode (Clock.manual). */
+function manualClock(start = Date.UTC(2030, 0, 1), manual = false): Clock & { advance(ms: number): void } {
   let t = start;
-  return { now: () => t, advance: (ms) => (t += ms) };
+  return { now: () => t, advance: (ms) => (t += ms), ...(manual ? { manual: true } : {}) };
 }
 
 const rowOf = (id: string) =>
@@ -419,5 +420,132 @@ describe('reconciler', () => {
     }
     await r.stop();
     for (const id of ids) expect((await rowOf(id)).status).toBe('running');
+  });
+});
+
+/** Create steps at time scale 1: allocate 2 s, configure-raid 8 s, install-os 30 s, configure-network 5 s, inject-credentials 3 s, power-on 10 s. */
+describe('reconciler in manual time mode: due times follow the simulated clock', () => {
+  const T0 = Date.UTC(2030, 0, 1);
+
+  /** Steps done, in order, with when each counts as done (ms after T0). */
+  async function stepsDone(id: string) {
+    return (await listEvents(h!.runtime.store.db, id))
+      .filter((e) => e.kind === 'step')
+      .map((e) => [e.step, Number(e.at) - T0]);
+  }
+
+  it('runs, in one pass, every step of a chain that fits in the time advanced', async () => {
+    const clock = manualClock(T0, true);
+    h = await createHarness({ env: { EDCPS_TIME_SCALE: '1' }, clock });
+    const [id] = await createIds(h, spec());
+    const r = createReconciler(h.runtime.services.deps);
+    clock.advance(40_000); // allocate + configure-raid + install-os
+    expect(await r.runOnce()).toBe(1);
+    await r.stop();
+    expect(await stepsDone(id)).toEqual([
+      ['allocate', 2000],
+      ['configure-raid', 10_000],
+      ['install-os', 40_000],
+    ]);
+    expect(await rowOf(id)).toMatchObject({ step: 'configure-network', next_run_at: T0 + 45_000 });
+  });
+
+  it('schedules the successor of a step that ran late from the step’s due time', async () => {
+    const clock = manualClock(T0, true);
+    h = await createHarness({ env: { EDCPS_TIME_SCALE: '1' }, clock });
+    const [id] = await createIds(h, spec());
+    const r = createReconciler(h.runtime.services.deps);
+    clock.advance(9000); // allocate was due at 2 s; configure-raid ends at 10 s, not 17 s
+    expect(await r.runOnce()).toBe(1);
+    expect(await stepsDone(id)).toEqual([['allocate', 2000]]);
+    expect(await rowOf(id)).toMatchObject({ step: 'configure-raid', next_run_at: T0 + 10_000 });
+    clock.advance(1000);
+    expect(await r.runOnce()).toBe(1);
+    await r.stop();
+    expect(await stepsDone(id)).toEqual([
+      ['allocate', 2000],
+      ['configure-raid', 10_000],
+    ]);
+  });
+
+  it('keeps scheduling from when a step ran when the clock is not manual (scaled mode)', async () => {
+    const clock = manualClock(T0);
+    h = await createHarness({ env: { EDCPS_TIME_SCALE: '1' }, clock });
+    const [id] = await createIds(h, spec());
+    const r = createReconciler(h.runtime.services.deps);
+    clock.advance(40_000);
+    expect(await r.runOnce()).toBe(1);
+    await r.stop();
+    expect(await stepsDone(id)).toEqual([['allocate', 40_000]]);
+    expect(await rowOf(id)).toMatchObject({ step: 'configure-raid', next_run_at: T0 + 48_000 });
+  });
+
+  it('stamps steps a settle runs before they are due with the current time', async () => {
+    const clock = manualClock(T0, true);
+    h = await createHarness({ env: { EDCPS_TIME_SCALE: '1' }, clock });
+    const [id] = await createIds(h, spec());
+    clock.advance(5000);
+    await settle(h.runtime.services.deps, { instanceId: id });
+    expect(await stepsDone(id)).toEqual([
+      ['allocate', 2000],
+      ...CREATE_STEPS.slice(1).map((step) => [step, 5000]),
+    ]);
+    expect((await rowOf(id)).status).toBe('running');
+  });
+
+  it('settleDue runs every step due by the simulated time, in order, and no step after it', async () => {
+    h = await createHarness({ env: { EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' } });
+    const deps = h.runtime.services.deps;
+    const [a, b] = await createIds(h, spec({ count: 2 }));
+    const created = Number((await rowOf(a)).next_run_at) - 2000;
+    await advanceSimTime(h.runtime.store, 47.5); // through configure-network (45 s), not inject-credentials (48 s)
+    expect((await settleDue(deps)).passes).toBeGreaterThanOrEqual(2);
+    for (const id of [a, b]) {
+      const steps = (await listEvents(h.runtime.store.db, id)).filter((e) => e.kind === 'step');
+      expect(steps.map((e) => [e.step, Number(e.at) - created])).toEqual([
+        ['allocate', 2000],
+        ['configure-raid', 10_000],
+        ['install-os', 40_000],
+        ['configure-network', 45_000],
+      ]);
+      expect(await rowOf(id)).toMatchObject({ step: 'inject-credentials', next_run_at: created + 48_000 });
+    }
+    await advanceSimTime(h.runtime.store, 10.5); // to 58 s: the whole create
+    await settleDue(deps);
+    expect([(await rowOf(a)).status, (await rowOf(b)).status]).toEqual(['running', 'running']);
+  });
+
+  it('settleDue waits for a due instance another process holds, then gives up', async () => {
+    h = await createHarness({ env: { EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' } });
+    const [id] = await createIds(h, spec());
+    await advanceSimTime(h.runtime.store, 2);
+    const now = Date.now();
+    await claimDue(h.runtime.store.db, {
+      owner: 'elsewhere',
+      now: Number.MAX_SAFE_INTEGER,
+      leaseNow: now,
+      leaseUntil: now + 60_000,
+      limit: 10,
+    });
+    await expect(settleDue(h.runtime.services.deps, { timeoutMs: 200 })).rejects.toBeInstanceOf(
+      SettleTimeoutError,
+    );
+    expect((await rowOf(id)).step).toBe('allocate');
+  });
+
+  it('settleDue takes over a due instance once the other process’s lease expires', async () => {
+    h = await createHarness({ env: { EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' } });
+    const [id] = await createIds(h, spec());
+    await advanceSimTime(h.runtime.store, 2);
+    const now = Date.now();
+    await claimDue(h.runtime.store.db, {
+      owner: 'elsewhere',
+      now: Number.MAX_SAFE_INTEGER,
+      leaseNow: now,
+      leaseUntil: now + 300,
+      limit: 10,
+    });
+    await settleDue(h.runtime.services.deps, { timeoutMs: 5000 });
+    expect((await rowOf(id)).step).toBe('configure-raid');
   });
 });

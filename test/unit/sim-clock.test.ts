@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceSimTime, openSimClock, resolveTimeMode } from '../../src/domain/operator/sim-clock.js';
+import {
+  SimTimeBackwardsError,
+  advanceSimTime,
+  openSimClock,
+  readSimTime,
+  resolveTimeMode,
+  setSimTime,
+} from '../../src/domain/operator/sim-clock.js';
 import type { Store } from '../../src/store/db.js';
 import { createMigratedStore } from '../helpers/databases.js';
 
@@ -46,6 +53,41 @@ describe('manual time mode clock', () => {
 
   it('refuses to move time backwards', async () => {
     await expect(advanceSimTime(store, -1)).rejects.toThrow('seconds must be a number ≥ 0');
+  });
+
+  it('tells the reconciler it is a manual clock', async () => {
+    expect((await openSimClock(store)).manual).toBe(true);
+  });
+
+  it('sets time forward to an instant, and setting the current instant again changes nothing', async () => {
+    const clock = await openSimClock(store);
+    const target = clock.now() + 3_600_000;
+    expect(await setSimTime(store, target)).toBe(target);
+    expect(await setSimTime(store, target)).toBe(target);
+    await clock.sync();
+    expect(clock.now()).toBe(target);
+  });
+
+  it('refuses to set time backwards, naming both instants and changing nothing', async () => {
+    const now = await readSimTime(store);
+    const err = await setSimTime(store, now - 1000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SimTimeBackwardsError);
+    expect((err as Error).message).toBe(
+      `simulated time cannot move backwards (it is ${new Date(now).toISOString().replace('.000Z', 'Z')}, asked for ${new Date(now - 1000).toISOString().replace('.000Z', 'Z')})`,
+    );
+    expect(await readSimTime(store)).toBe(now);
+  });
+
+  it('orders a set and concurrent advances so that every advance counts', async () => {
+    const start = await readSimTime(store);
+    await Promise.all([
+      setSimTime(store, start + 100_000),
+      ...Array.from({ length: 5 }, () => advanceSimTime(store, 1)),
+    ]);
+    const end = await readSimTime(store);
+    // Advances before the set are absorbed by it, those after add to it; never less than the set.
+    expect(end).toBeGreaterThanOrEqual(start + 100_000);
+    expect(end).toBeLessThanOrEqual(start + 105_000);
   });
 
   it('lets an admin command follow the mode the server recorded, or its own before any server ran', async () => {

@@ -8,7 +8,7 @@ import { createFaultAdmin } from './fault-admin.js';
 import { createFleetAdmin } from './fleet-admin.js';
 import { OperatorError, known } from './operator-error.js';
 import { describeInstanceProgress } from './progress.js';
-import { advanceSimTime, readSimTime } from './sim-clock.js';
+import { SimTimeBackwardsError, advanceSimTime, readSimTime, setSimTime } from './sim-clock.js';
 
 /** One entry of an instance's history (CLI `edcps events`). */
 export interface EventView {
@@ -101,6 +101,23 @@ export function createOperatorService(deps: Deps) {
       }
       const ms = await advanceSimTime(deps.store, seconds);
       return { now: isoTime(ms), epochMs: ms, advancedSeconds: seconds };
+    },
+
+    /**
+     * Moves manual-mode time to the instant `epochMs`; the reconciler acts on it at its next pass.
+     * Throws OperatorError, changing nothing, when that instant is before the current time.
+     */
+    async setTime(epochMs: number): Promise<{ now: string; epochMs: number }> {
+      if (!Number.isSafeInteger(epochMs) || epochMs < 0) {
+        throw new OperatorError('time must be an instant after 1970-01-01T00:00:00Z');
+      }
+      try {
+        const ms = await setSimTime(deps.store, epochMs);
+        return { now: isoTime(ms), epochMs: ms };
+      } catch (e) {
+        if (e instanceof SimTimeBackwardsError) throw new OperatorError(e.message);
+        throw e;
+      }
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   setSetting,
 } from '../../store/repositories/settings-repo.js';
 import type { TimeMode } from '../../config.js';
-import type { Clock } from '../clock.js';
+import { type Clock, isoTime } from '../clock.js';
 
 /** Settings key of the simulated time (epoch milliseconds, decimal text). */
 export const SIM_TIME_KEY = 'clock.simulated_ms';
@@ -56,6 +56,7 @@ export async function readSimTime(store: Store, wallNow: () => number = Date.now
 export async function openSimClock(store: Store, wallNow: () => number = Date.now): Promise<SimClock> {
   let current = await readSimTime(store, wallNow);
   return {
+    manual: true,
     now: () => current,
     async sync() {
       // Never step backwards, even if two syncs race and the older read lands last.
@@ -74,4 +75,40 @@ export async function advanceSimTime(
   await readSimTime(store, wallNow);
   await addToIntSetting(store.db, SIM_TIME_KEY, Math.round(seconds * 1000));
   return readSimTime(store, wallNow);
+}
+
+/** Thrown by setSimTime when the asked instant is before the current simulated time. */
+export class SimTimeBackwardsError extends Error {
+  constructor(
+    readonly current: number,
+    readonly asked: number,
+  ) {
+    super(`simulated time cannot move backwards (it is ${iso(current)}, asked for ${iso(asked)})`);
+  }
+}
+
+/** As the CLI prints times, with milliseconds only when there are any. */
+const iso = (ms: number): string => (ms % 1000 === 0 ? isoTime(ms) : new Date(ms).toISOString());
+
+/**
+ * Moves simulated time to the instant `ms` (epoch milliseconds); returns the new time. Setting
+ * the current time again is a no-op. Throws SimTimeBackwardsError, changing nothing, when `ms` is
+ * before the current time: steps already run and times already stamped would be in the future.
+ * Atomic across processes: the row is locked (a no-op update) before it is read, so a concurrent
+ * advance or set lands entirely before or after this one.
+ */
+export async function setSimTime(
+  store: Store,
+  ms: number,
+  wallNow: () => number = Date.now,
+): Promise<number> {
+  if (!Number.isSafeInteger(ms)) throw new RangeError('time must be epoch milliseconds');
+  await readSimTime(store, wallNow);
+  return store.transaction(async (tx) => {
+    await addToIntSetting(tx, SIM_TIME_KEY, 0);
+    const current = Number(await getSetting(tx, SIM_TIME_KEY));
+    if (ms < current) throw new SimTimeBackwardsError(current, ms);
+    await setSetting(tx, SIM_TIME_KEY, String(ms));
+    return ms;
+  });
 }

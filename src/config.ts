@@ -32,6 +32,8 @@ export interface Config {
   readonly bodyLimit: number;
   /** How driven devices' BMCs are reached (issue 12). */
   readonly bmc: BmcConfig;
+  /** EDCPS_SEED: ids, generated key pairs and fault rolls drawn deterministically (docs/testing.md); undefined = random. */
+  readonly seed: string | undefined;
 }
 
 export interface BmcConfig {
@@ -66,6 +68,13 @@ export interface ClientConfig {
   readonly accessKeyId: string | undefined;
   readonly secretAccessKey: string | undefined;
   readonly configFile: string;
+  /** True when EDCPS_CONFIG names the config file: then no other file is looked at. */
+  readonly configFileSet: boolean;
+  /**
+   * The server's credentials file in EDCPS_DATA_DIR (default ./data): the last place credentials
+   * are looked for, when neither the environment nor the default config file holds any.
+   */
+  readonly serverCredentialsFile: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -155,7 +164,18 @@ export function loadConfig(env: Env = process.env): Config {
     reconciler: bool(env, 'EDCPS_RECONCILER', true),
     bodyLimit: int(env, 'EDCPS_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
     bmc: loadBmcConfig(env),
+    seed: seed(env),
   });
+}
+
+function seed(env: Env): string | undefined {
+  const raw = str(env, 'EDCPS_SEED');
+  if (raw !== undefined && !/^[\x21-\x7e]{1,128}$/.test(raw)) {
+    throw new ConfigError(
+      `EDCPS_SEED must be 1-128 printable characters without spaces (e.g. 42), got "${raw}"`,
+    );
+  }
+  return raw;
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], def: T): T {
@@ -207,12 +227,15 @@ export function loadClientConfig(env: Env = process.env): ClientConfig {
     throw new ConfigError(`EDCPS_ENDPOINT must look like http://host:port, got "${endpoint}"`);
   }
   const home = str(env, 'HOME') ?? '.';
+  const configFile = str(env, 'EDCPS_CONFIG');
   return Object.freeze({
     endpoint: endpoint.replace(/\/$/, ''),
     region: str(env, 'EDCPS_REGION'),
     accessKeyId: str(env, 'EDCPS_ACCESS_KEY_ID'),
     secretAccessKey: str(env, 'EDCPS_SECRET_ACCESS_KEY'),
-    configFile: str(env, 'EDCPS_CONFIG') ?? path.join(home, '.edcps', 'config.json'),
+    configFile: configFile ?? path.join(home, '.edcps', 'config.json'),
+    configFileSet: configFile !== undefined,
+    serverCredentialsFile: path.join(path.resolve(str(env, 'EDCPS_DATA_DIR') ?? 'data'), 'credentials.json'),
   });
 }
 

@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { type Config, ConfigError, type TimeMode } from './config.js';
 import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { seedRandomness } from './domain/ids.js';
 import type { NewCredentials } from './domain/account/account-service.js';
 import { openSimClock, resolveTimeMode } from './domain/operator/sim-clock.js';
 import { SecretBox } from './domain/secret-box.js';
@@ -12,7 +13,9 @@ import { resolveMasterKey } from './master-key.js';
 import { type Hardware, createHardware } from './provision/hardware.js';
 import { resourcePath } from './resources.js';
 import { type Store, openStore } from './store/db.js';
+import { dialectOf, sqlitePath } from './store/dialect.js';
 import { migrate } from './store/migrate.js';
+import * as accountsRepo from './store/repositories/accounts-repo.js';
 import { syncCatalog } from './store/repositories/catalog-repo.js';
 
 export interface Runtime {
@@ -49,6 +52,8 @@ export const catalogFilePath = (config: Config): string =>
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const output = opts.log ? undefined : logDestination();
   const log = opts.log ?? pino({ level: config.logLevel }, output?.dest);
+  // Process-wide: the last runtime opened decides (docs/testing.md, "Deterministic runs").
+  seedRandomness(config.seed);
   const key = resolveMasterKey(config);
   const { catalog, text } = loadCatalogFile(catalogFilePath(config));
   if (config.bmc.cleaning === 'wipe' && !catalog.cleaning) {
@@ -77,9 +82,13 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
         config.accessKeyId !== undefined && config.secretAccessKey !== undefined
           ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
           : undefined;
+      // Checked before any key is made: a refused start must not leave this database with
+      // credentials nobody was shown.
+      const credentials = credentialsFileFor(config);
+      if (explicit === undefined && !(await hasActiveDefaultKey(store))) credentials.assertWritable();
       const r = await services.accounts.ensureDefault(explicit);
       createdCredentials = r.created;
-      if (r.created) writeCredentialsFile(config.dataDir, r.created);
+      if (r.created) credentials.write(r.created);
     }
     return {
       config,
@@ -120,9 +129,57 @@ function logDestination() {
   };
 }
 
-function writeCredentialsFile(dataDir: string, creds: NewCredentials): void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, 'credentials.json');
-  fs.writeFileSync(file, JSON.stringify(creds, null, 2) + '\n', { mode: 0o600 });
-  fs.chmodSync(file, 0o600);
+/** True when the default account has a key already: then no credentials file is written. */
+async function hasActiveDefaultKey(store: Store): Promise<boolean> {
+  const acc = await accountsRepo.findAccount(store.db, 'default');
+  if (!acc) return false;
+  return (await accountsRepo.listAccessKeys(store.db, acc.id)).some((k) => k.status === 'active');
+}
+
+/** The database a URL names, without its password: what a credentials file records. */
+export function databaseLabel(databaseUrl: string): string {
+  if (dialectOf(databaseUrl) === 'postgres') {
+    try {
+      const u = new URL(databaseUrl);
+      u.password = '';
+      return u.toString();
+    } catch {
+      return 'postgres://(unparsable URL)';
+    }
+  }
+  const file = sqlitePath(databaseUrl);
+  return `sqlite:${file === ':memory:' ? file : path.resolve(file)}`;
+}
+
+/**
+ * `<dataDir>/credentials.json`: the default account's generated keys and the database they
+ * belong to (`database`, the URL without its password). A server never replaces the file of
+ * another database: when the file names one, it refuses to start before creating any key, and
+ * says to give this server a data folder of its own. A file without `database` (written before
+ * it was recorded) is replaced, as it always was.
+ */
+function credentialsFileFor(config: Config) {
+  const file = path.join(config.dataDir, 'credentials.json');
+  const database = databaseLabel(config.databaseUrl);
+  return {
+    assertWritable(): void {
+      let recorded: unknown;
+      try {
+        recorded = (JSON.parse(fs.readFileSync(file, 'utf8')) as { database?: unknown }).database;
+      } catch {
+        return; // absent or unreadable: nothing of another database's to keep
+      }
+      if (typeof recorded === 'string' && recorded !== database) {
+        throw new ConfigError(
+          `${file} holds the credentials of another database (${recorded}); this server uses ${database}. ` +
+            'Give it a data folder of its own (EDCPS_DATA_DIR), or set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY',
+        );
+      }
+    },
+    write(creds: NewCredentials): void {
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      fs.writeFileSync(file, JSON.stringify({ ...creds, database }, null, 2) + '\n', { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+    },
+  };
 }

@@ -54,19 +54,38 @@ export interface ApiClient {
 }
 
 /**
+ * Where the keys come from: the environment; else the config file; else, when EDCPS_CONFIG is
+ * not set, the credentials file a server wrote into its data folder (EDCPS_DATA_DIR, default
+ * ./data), so `edcps instances list` works from the server's own folder as it is.
+ */
+function resolveKeys(
+  cfg: ClientConfig,
+  file: ConfigFile,
+): { accessKeyId?: string; secretAccessKey?: string } {
+  if (cfg.accessKeyId !== undefined && cfg.secretAccessKey !== undefined) return cfg;
+  if (file.accessKeyId !== undefined && file.secretAccessKey !== undefined) return file;
+  if (cfg.configFileSet) return {};
+  return readConfigFile(cfg.serverCredentialsFile);
+}
+
+/**
  * The user side of the `edcps` command: requests signed exactly as the JD SDKs sign them.
- * The endpoint is EDCPS_ENDPOINT; credentials and region come from the environment first, then
- * the config file (EDCPS_CONFIG, default ~/.edcps/config.json, a JSON object with accessKeyId,
- * secretAccessKey and region; the server's data/credentials.json fits as it is).
+ * The endpoint is EDCPS_ENDPOINT; credentials come from the environment first, then the config
+ * file (EDCPS_CONFIG, default ~/.edcps/config.json, a JSON object with accessKeyId,
+ * secretAccessKey and region; the server's data/credentials.json fits as it is), then — without
+ * EDCPS_CONFIG — the server's <EDCPS_DATA_DIR>/credentials.json. The region comes from the
+ * environment, then the config file.
  */
 export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClient {
   const file = readConfigFile(cfg.configFile);
   const endpoint = cfg.endpoint;
-  const accessKeyId = cfg.accessKeyId ?? file.accessKeyId;
-  const secretAccessKey = cfg.secretAccessKey ?? file.secretAccessKey;
+  const { accessKeyId, secretAccessKey } = resolveKeys(cfg, file);
   if (!accessKeyId || !secretAccessKey) {
+    const where = cfg.configFileSet
+      ? cfg.configFile
+      : `${cfg.configFile} (or start the server here: it writes ${cfg.serverCredentialsFile})`;
     throw new Error(
-      `no credentials: set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY, or write accessKeyId and secretAccessKey to ${cfg.configFile}`,
+      `no credentials: set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY, or write accessKeyId and secretAccessKey to ${where}`,
     );
   }
   let url: URL;

@@ -20,6 +20,9 @@ const deviceColumns: [keyof DeviceView & string, string][] = [
   ['health', 'HEALTH'],
 ];
 
+/** Devices listed after `devices add --file`. */
+const LISTED = 50;
+
 interface AddOpts extends JsonOption, BmcOpts {
   region?: string;
   az?: string;
@@ -51,7 +54,12 @@ export function registerFleetCommands(program: Command): void {
             throw new Error('give either --file or --region/--az/--device-type/--serial/--bmc…, not both');
           }
           const added = await rt.services.operator.addDevices(readDeviceFile(opts.file));
-          emit(opts, added, () => `${added.length} device(s) added\n${table(added, deviceColumns)}`);
+          emit(opts, added, () => {
+            // A whole fleet file is no table to read: the first rows say what went in.
+            const shown = added.slice(0, LISTED);
+            const more = added.length - shown.length;
+            return `${added.length} device(s) added\n${table(shown, deviceColumns)}${more > 0 ? `\n… and ${more} more (--json lists them all)` : ''}`;
+          });
           return;
         }
         const missing = (

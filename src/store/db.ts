@@ -165,6 +165,51 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * A connection to PostgreSQL could not be made at all (refused, no such host, no route, timed
+ * out): `cannot reach PostgreSQL at HOST:PORT (CODE)`. The message never holds the URL's password.
+ */
+export class PostgresUnreachableError extends Error {
+  constructor(
+    readonly address: string,
+    readonly code: string,
+  ) {
+    super(`cannot reach PostgreSQL at ${address} (${code})`);
+  }
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'ENOENT', // a Unix socket path that does not exist
+]);
+
+/** HOST:PORT of a PostgreSQL URL, as libpq would default them (no user, no password). */
+function postgresAddress(databaseUrl: string): string {
+  try {
+    const u = new URL(databaseUrl);
+    const host = decodeURIComponent(u.hostname) || process.env.PGHOST || 'localhost';
+    return `${host}:${u.port || process.env.PGPORT || '5432'}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function unreachable(e: unknown, address: string): PostgresUnreachableError | undefined {
+  // Node's happy-eyeballs connect (localhost: ::1 and 127.0.0.1) fails with an AggregateError.
+  const err = e as { code?: unknown; errors?: { code?: unknown }[] };
+  const code =
+    typeof err?.code === 'string' ? err.code : err?.errors?.find((x) => typeof x.code === 'string')?.code;
+  return typeof code === 'string' && UNREACHABLE.has(code)
+    ? new PostgresUnreachableError(address, code)
+    : undefined;
+}
+
 export function openStore(databaseUrl: string, opts: { poolSize?: number } = {}): Store {
   const dialect = dialectOf(databaseUrl);
   let db: Db;
@@ -176,7 +221,18 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     const pool = new (loadPg().Pool)({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const where = postgresAddress(databaseUrl);
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: {
+          connect: () =>
+            pool.connect().catch((e: unknown) => {
+              throw unreachable(e, where) ?? e;
+            }),
+          end: () => pool.end(),
+        },
+      }),
+    });
     const root = db;
     transaction = (fn) => root.transaction().execute(fn);
   } else {

@@ -1,5 +1,5 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { Store } from './db.js';
+import { PostgresUnreachableError, type Store } from './db.js';
 import { initial } from './migrations/0001-initial.js';
 import { readGeneration } from './migrations/0002-read-generation.js';
 import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
@@ -25,6 +25,8 @@ export async function migrate(store: Store): Promise<void> {
   const migrator = new Migrator({ db: store.db, provider: provider(store) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
+    // Not a migration's fault: say so plainly (see PostgresUnreachableError).
+    if (error instanceof PostgresUnreachableError) throw error;
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -121,7 +121,7 @@ describe('edcps devices, device-types, os and raids', () => {
       { region: REGION, az: 'cn-east-tz1q', deviceType: GPU, serial: 'BATCH-2' },
     ]);
     expect(await cliError(env, 1, 'devices', 'add', '--file', file)).toBe(
-      `edcps: unknown AZ "cn-east-tz1q" in ${REGION} (known: cn-east-tz1a, cn-east-tz1b)`,
+      `edcps: ${file}: device 2 (serial BATCH-2): unknown AZ "cn-east-tz1q" in ${REGION} (known: cn-east-tz1a, cn-east-tz1b)`,
     );
     expect(await bySerial('BATCH-1')).toBeUndefined();
     expect(await stock(GPU)).toBe(before);
@@ -162,7 +162,7 @@ describe('edcps devices, device-types, os and raids', () => {
   it('refuses a device list entry with an unknown key', async () => {
     const file = tempJson([{ region: REGION, az: AZ, deviceType: GPU, serial: 'K-1', rack: 'r1' }]);
     expect(await cliError(env, 1, 'devices', 'add', '--file', file)).toBe(
-      `edcps: ${file}: device 1: unknown key "rack" (allowed: region, az, deviceType, serial, bmcUrl, bmcUsername, bmcPassword, bootMode, bmcInsecure, macs)`,
+      `edcps: ${file}: device 1 (serial K-1): unknown key "rack" (allowed: region, az, deviceType, serial, bmcUrl, bmcUsername, bmcPassword, bootMode, bmcInsecure, macs)`,
     );
   });
 

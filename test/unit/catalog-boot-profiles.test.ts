@@ -88,26 +88,28 @@ describe('boot profiles in the catalog', () => {
   it('refuses a kernel URL that is not http(s), naming its JSON path', () => {
     const e = refusal(withImageProfile({ ...PROFILE, kernel: 'tftp://boot.example/debian/linux' }));
     expect(e.message).toBe(
-      `catalog ${SOURCE}: /osImages/0/boot/kernel Expected string to match '^https?://[^\\s]+$'`,
+      `catalog ${SOURCE}: /osImages/0/boot/kernel: expected an absolute http(s) URL, found "tftp://boot.example/debian/linux"`,
     );
   });
 
   it('refuses a relative initrd, naming its JSON path', () => {
     const e = refusal(withImageProfile({ ...PROFILE, initrd: [PROFILE.initrd[0], 'debian/initrd.gz'] }));
     expect(e.message).toBe(
-      `catalog ${SOURCE}: /osImages/0/boot/initrd/1 Expected string to match '^https?://[^\\s]+$'`,
+      `catalog ${SOURCE}: /osImages/0/boot/initrd/1: expected an absolute http(s) URL, found "debian/initrd.gz"`,
     );
   });
 
   it('refuses an unknown key in a profile, naming it', () => {
     const e = refusal(withImageProfile({ ...PROFILE, initramfs: PROFILE.initrd }));
-    expect(e.message).toBe(`catalog ${SOURCE}: /osImages/0/boot/initramfs Unexpected property`);
+    expect(e.message).toBe(
+      `catalog ${SOURCE}: /osImages/0/boot/initramfs: unexpected property (allowed: kernel, initrd, args, installTimeoutSeconds, iso)`,
+    );
   });
 
   it('refuses installTimeoutSeconds 0', () => {
     const e = refusal(withImageProfile({ ...PROFILE, installTimeoutSeconds: 0 }));
     expect(e.message).toBe(
-      `catalog ${SOURCE}: /osImages/0/boot/installTimeoutSeconds Expected integer to be greater or equal to 1`,
+      `catalog ${SOURCE}: /osImages/0/boot/installTimeoutSeconds: expected an integer >= 1 and <= 86400, found 0`,
     );
   });
 
@@ -115,7 +117,9 @@ describe('boot profiles in the catalog', () => {
     const cat = builtIn();
     cat.cleaning = { ...PROFILE, iso: 'file:///srv/clean.iso' };
     const e = refusal(JSON.stringify(cat));
-    expect(e.message).toBe(`catalog ${SOURCE}: /cleaning/iso Expected string to match '^https?://[^\\s]+$'`);
+    expect(e.message).toBe(
+      `catalog ${SOURCE}: /cleaning/iso: expected an absolute http(s) URL, found "file:///srv/clean.iso"`,
+    );
   });
 
   it('refuses a cleaning kernel URL that matches the pattern but does not parse', () => {

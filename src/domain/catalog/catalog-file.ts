@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Static, Type } from '@sinclair/typebox';
+import { type TSchema, type Static, Type } from '@sinclair/typebox';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { parseCidr } from '../network/ipv4.js';
 
@@ -17,7 +18,7 @@ export class CatalogError extends Error {}
 const Str = Type.String({ minLength: 1 });
 const Step = Type.Object(
   { step: Str, seconds: Type.Number({ minimum: 0 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'step' },
 );
 
 export const ACTIONS = [
@@ -55,10 +56,11 @@ const DeviceTypeSchema = Type.Object(
     osTypeIds: Type.Array(Str, { minItems: 1 }),
     raidTypeIds: Type.Array(Str, { minItems: 2 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'device type' },
 );
 
-const Url = Type.String({ pattern: '^https?://[^\\s]+$' });
+// `description` and `title` only word the error messages (describeSchema below).
+const Url = Type.String({ pattern: '^https?://[^\\s]+$', description: 'an absolute http(s) URL' });
 
 /**
  * How a driven machine boots to install an image (or to be cleaned): an iPXE kernel, its initrds
@@ -73,7 +75,7 @@ const BootProfileSchema = Type.Object(
     installTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
     iso: Type.Optional(Url),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'boot profile' },
 );
 export type BootProfile = Static<typeof BootProfileSchema>;
 
@@ -100,7 +102,7 @@ export const CatalogSchema = Type.Object(
           osVersion: Str,
           boot: Type.Optional(BootProfileSchema),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, title: 'OS image' },
       ),
       { minItems: 1 },
     ),
@@ -113,7 +115,7 @@ export const CatalogSchema = Type.Object(
           volumeDetail: Type.String(),
           description: Type.String(),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, title: 'RAID type' },
       ),
       { minItems: 2 },
     ),
@@ -129,13 +131,13 @@ export const CatalogSchema = Type.Object(
           azs: Type.Array(
             Type.Object(
               { id: Type.String({ pattern: '^[a-z0-9-]{2,32}$' }), name: Str },
-              { additionalProperties: false },
+              { additionalProperties: false, title: 'AZ' },
             ),
             { minItems: 1 },
           ),
           deviceTypes: Type.Array(DeviceTypeSchema, { minItems: 1 }),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, title: 'region' },
       ),
       { minItems: 1 },
     ),
@@ -157,9 +159,7 @@ export function parseCatalog(text: string, source: string): CatalogFile {
     );
   }
   const first = Value.Errors(CatalogSchema, raw).First();
-  if (first) {
-    throw new CatalogError(`catalog ${source}: ${first.path || '/'} ${first.message}`);
-  }
+  if (first) throw new CatalogError(`catalog ${source}: ${schemaErrorText(first)}`);
   const cat = raw as CatalogFile;
   const profiles = [
     ...cat.osImages.flatMap((o, i) => (o.boot ? [[`/osImages/${i}/boot`, o.boot] as const] : [])),
@@ -224,6 +224,82 @@ export function parseCatalog(text: string, source: string): CatalogFile {
     }
   }
   return cat;
+}
+
+/**
+ * `PATH: expected WHAT, found WHAT` for a schema error, e.g. `/provisioning/create: expected a
+ * non-empty array of steps {step, seconds}, found nothing`. The expectation is worded from the
+ * schema of the failing place (its `description`, its object `title`, its type and limits); what
+ * was found from the value (`nothing` for a missing property, short JSON otherwise).
+ */
+function schemaErrorText(e: ValueError): string {
+  const at = e.path || '/';
+  if (e.type === ValueErrorType.ObjectAdditionalProperties) {
+    const allowed = Object.keys((e.schema as { properties?: object }).properties ?? {});
+    return `${at}: unexpected property${allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : ''}`;
+  }
+  return `${at}: expected ${describeSchema(e.schema)}, found ${describeValue(e.value)}`;
+}
+
+function range(s: TSchema): string {
+  const parts: string[] = [];
+  if (typeof s.minimum === 'number') parts.push(`>= ${s.minimum}`);
+  if (typeof s.maximum === 'number') parts.push(`<= ${s.maximum}`);
+  return parts.length > 0 ? ` ${parts.join(' and ')}` : '';
+}
+
+function objectKeys(s: TSchema): string {
+  return `{${Object.keys((s.properties as object | undefined) ?? {}).join(', ')}}`;
+}
+
+/** `a step {step, seconds}`, `a non-empty string`, `an integer >= 1 and <= 86400`, … */
+function describeSchema(s: TSchema): string {
+  if (typeof s.description === 'string') return s.description;
+  if (Array.isArray(s.anyOf)) {
+    const consts = (s.anyOf as TSchema[]).map((x) => x.const as unknown);
+    if (consts.every((c) => c !== undefined))
+      return `one of ${consts.map((c) => JSON.stringify(c)).join(', ')}`;
+    return (s.anyOf as TSchema[]).map(describeSchema).join(' or ');
+  }
+  switch (s.type) {
+    case 'object':
+      return typeof s.title === 'string' ? `a ${s.title} ${objectKeys(s)}` : `an object ${objectKeys(s)}`;
+    case 'array': {
+      const items = s.items as TSchema;
+      const what =
+        items.type === 'object' && typeof items.title === 'string'
+          ? `${items.title}s ${objectKeys(items)}`
+          : describeSchema(items).replace(/^an? /, '') + 's';
+      const min = typeof s.minItems === 'number' ? s.minItems : 0;
+      if (min === 1) return `a non-empty array of ${what}`;
+      return min > 1 ? `an array of at least ${min} ${what}` : `an array of ${what}`;
+    }
+    case 'string':
+      if (typeof s.pattern === 'string') return `a string matching ${s.pattern}`;
+      return s.minLength === 1 ? 'a non-empty string' : 'a string';
+    case 'integer':
+      return `an integer${range(s)}`;
+    case 'number':
+      return `a number${range(s)}`;
+    case 'boolean':
+      return 'true or false';
+    default:
+      return s.const !== undefined ? JSON.stringify(s.const) : 'a valid value';
+  }
+}
+
+/** What a catalog held at a place: `nothing`, `"boot"`, `-1`, `an empty array`, `an object {a, b}`. */
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : `an array of ${v.length}`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    return keys.length === 0
+      ? 'an empty object'
+      : `an object {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
+  }
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 57)}…"` : json;
 }
 
 export function loadCatalogFile(file: string): { catalog: CatalogFile; text: string } {

@@ -7,7 +7,7 @@ import type { Executor } from '../../store/db.js';
 import { isoTime } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { displayBmcUrl } from '../hardware/bmc-address.js';
-import { type BmcInput, bmcColumns } from '../hardware/bmc-enrollment.js';
+import { type BmcInput, SIMULATED, bmcColumns } from '../hardware/bmc-enrollment.js';
 import { normalizeMacs } from '../hardware/mac.js';
 import { newId } from '../ids.js';
 import { OperatorError, known } from './operator-error.js';
@@ -19,6 +19,11 @@ export interface DeviceInput extends BmcInput {
   serial: string;
   /** NICs, boot NIC first. */
   macs?: readonly string[];
+  /**
+   * The file the entry was read from (`devices add --file`): refusals then name it, the entry's
+   * number in the list (from 1) and its serial.
+   */
+  source?: string;
 }
 
 export interface DeviceView {
@@ -62,6 +67,9 @@ export interface RaidInput {
   volumeDetail?: string;
   description?: string;
 }
+
+/** Devices written per INSERT batch by addDevices. */
+const ADD_BATCH = 500;
 
 const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
@@ -137,87 +145,139 @@ export function createFleetAdmin(deps: Deps) {
   return {
     /**
      * Adds devices to stock, all or none: every region, AZ and device type must exist and no
-     * serial may repeat (in the list or in the database).
+     * serial or MAC may repeat (in the list or in the database). Everything is checked before
+     * the first row is written; then the rows go in in batches of 500 inside one transaction, so
+     * a list of 200,000 adds in one go and memory holds the list, its views and one batch.
+     * A refusal names the entry: `FILE: device N (serial S): …` for entries with `source`,
+     * otherwise as before. Throws OperatorError.
      */
     async addDevices(inputs: readonly DeviceInput[]): Promise<DeviceView[]> {
       if (inputs.length === 0) throw new OperatorError('no devices to add');
       return store.transaction(async (tx) => {
-        const seen = new Set<string>();
-        const rows = [];
-        const nics: { device_id: string; macs: string[] }[] = [];
-        const macOwner = new Map<string, string>();
+        const now = deps.clock.now();
+        const label = (i: number): string | undefined => {
+          const d = inputs[i]!;
+          return d.source === undefined ? undefined : `${d.source}: device ${i + 1} (serial ${d.serial})`;
+        };
+        const refuse = (i: number, message: string) => {
+          const l = label(i);
+          return new OperatorError(l === undefined ? message : `${l}: ${message}`);
+        };
+        /** serial → index of its entry */
+        const serials = new Map<string, number>();
+        /** MAC → index of the entry that gives it */
+        const macOwner = new Map<string, number>();
+        const macsAt = new Map<number, string[]>();
+        // Sealed once here and reused for the rows: a password is sealed with a random nonce.
+        const drivenAt = new Map<number, ReturnType<typeof bmcColumns>>();
         const azsByRegion = new Map<string, string[]>();
         const typesByRegion = new Map<string, string[]>();
-        const now = deps.clock.now();
-        for (const d of inputs) {
+        for (let i = 0; i < inputs.length; i++) {
+          const d = inputs[i]!;
           if (!SERIAL.test(d.serial ?? '')) {
-            throw new OperatorError(
+            throw refuse(
+              i,
               `serial "${d.serial ?? ''}" must be 1-64 characters: letters, digits, . _ : - (starting with a letter or digit)`,
             );
           }
-          if (seen.has(d.serial)) throw new OperatorError(`serial ${d.serial} appears twice`);
-          seen.add(d.serial);
-          if (!azsByRegion.has(d.region)) {
-            await requireRegion(tx, d.region);
-            azsByRegion.set(
-              d.region,
-              (await catalogRepo.listAzs(tx, d.region)).map((a) => a.id),
-            );
-            typesByRegion.set(
-              d.region,
-              (await catalogRepo.listDeviceTypes(tx, d.region)).map((t) => t.device_type),
+          const twin = serials.get(d.serial);
+          if (twin !== undefined) {
+            throw refuse(
+              i,
+              d.source === undefined
+                ? `serial ${d.serial} appears twice`
+                : `serial appears twice (also device ${twin + 1})`,
             );
           }
+          serials.set(d.serial, i);
+          try {
+            if (!azsByRegion.has(d.region)) {
+              await requireRegion(tx, d.region);
+              azsByRegion.set(
+                d.region,
+                (await catalogRepo.listAzs(tx, d.region)).map((a) => a.id),
+              );
+              typesByRegion.set(
+                d.region,
+                (await catalogRepo.listDeviceTypes(tx, d.region)).map((t) => t.device_type),
+              );
+            }
+          } catch (e) {
+            throw e instanceof OperatorError ? refuse(i, e.message) : e;
+          }
           const azs = azsByRegion.get(d.region)!;
-          if (!azs.includes(d.az)) throw known('AZ', d.az, azs, d.region);
+          if (!azs.includes(d.az)) throw refuse(i, known('AZ', d.az, azs, d.region).message);
           const types = typesByRegion.get(d.region)!;
-          if (!types.includes(d.deviceType)) throw known('device type', d.deviceType, types, d.region);
-          const where = `device ${d.serial}`;
+          if (!types.includes(d.deviceType))
+            throw refuse(i, known('device type', d.deviceType, types, d.region).message);
+          const where = label(i) ?? `device ${d.serial}`;
+          const cols = bmcColumns(d, deps.secrets, where, Date.now());
+          if (cols.bmc_driver !== '') drivenAt.set(i, cols);
           const macs = normalizeMacs(d.macs ?? [], where);
           for (const m of macs) {
             const other = macOwner.get(m);
-            if (other !== undefined)
-              throw new OperatorError(`${where}: MAC ${m} is also given for device ${other}`);
-            macOwner.set(m, d.serial);
+            if (other !== undefined) {
+              const by = inputs[other]!;
+              throw new OperatorError(
+                `${where}: MAC ${m} is also given for ${by.source === undefined ? `device ${by.serial}` : `device ${other + 1} (serial ${by.serial})`}`,
+              );
+            }
+            macOwner.set(m, i);
           }
-          const id = newId('device');
-          rows.push({
-            id,
-            serial: d.serial,
-            region_id: d.region,
-            az_id: d.az,
-            device_type: d.deviceType,
-            ...bmcColumns(d, deps.secrets, where, Date.now()),
-            status: 'available' as const,
-            instance_id: null,
-            created_at: now,
-          });
-          if (macs.length > 0) nics.push({ device_id: id, macs });
+          if (macs.length > 0) macsAt.set(i, macs);
         }
-        const taken = await repo.existingSerials(tx, [...seen]);
+        const taken = await repo.existingSerials(tx, [...serials.keys()]);
         if (taken.length > 0) {
-          throw new OperatorError(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
+          const first = serials.get(taken[0]!)!;
+          if (inputs[first]!.source === undefined) {
+            throw new OperatorError(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
+          }
+          const more = taken.length > 1 ? ` (and ${taken.length - 1} more entries)` : '';
+          throw refuse(first, `a device with this serial already exists${more}`);
         }
         const usedMacs = await bmcRepo.takenMacs(tx, [...macOwner.keys()]);
         if (usedMacs.length > 0) {
-          throw new OperatorError(
-            `MAC already recorded for another device: ${usedMacs.slice(0, 5).join(', ')}`,
+          const first = macOwner.get(usedMacs[0]!)!;
+          if (inputs[first]!.source === undefined) {
+            throw new OperatorError(
+              `MAC already recorded for another device: ${usedMacs.slice(0, 5).join(', ')}`,
+            );
+          }
+          const more = usedMacs.length > 1 ? ` (and ${usedMacs.length - 1} more)` : '';
+          throw refuse(first, `MAC ${usedMacs[0]} already recorded for another device${more}`);
+        }
+        const views: DeviceView[] = [];
+        for (let from = 0; from < inputs.length; from += ADD_BATCH) {
+          const rows = [];
+          const nics: { device_id: string; mac: string; position: number }[] = [];
+          for (let i = from; i < Math.min(from + ADD_BATCH, inputs.length); i++) {
+            const d = inputs[i]!;
+            const id = newId('device');
+            rows.push({
+              id,
+              serial: d.serial,
+              region_id: d.region,
+              az_id: d.az,
+              device_type: d.deviceType,
+              ...(drivenAt.get(i) ?? {
+                ...SIMULATED,
+                boot_mode: (d.bootMode ?? 'uefi') as 'uefi' | 'legacy',
+              }),
+              status: 'available' as const,
+              instance_id: null,
+              created_at: now,
+            });
+            (macsAt.get(i) ?? []).forEach((mac, position) => nics.push({ device_id: id, mac, position }));
+          }
+          await repo.insertDevices(tx, rows);
+          await bmcRepo.insertMacs(tx, nics);
+          rows.forEach((r, k) =>
+            views.push(
+              deviceView({ ...r, power_state: '', health: '', health_message: '' }, macsAt.get(from + k)),
+            ),
           );
         }
-        await repo.insertDevices(tx, rows);
-        for (const n of nics) await bmcRepo.setMacs(tx, n.device_id, n.macs);
-        const macsById = new Map(nics.map((n) => [n.device_id, n.macs]));
-        return rows.map((r) => ({
-          ...deviceView(
-            {
-              ...r,
-              power_state: '',
-              health: '',
-              health_message: '',
-            },
-            macsById.get(r.id),
-          ),
-        }));
+        return views;
       });
     },
 

@@ -186,6 +186,19 @@ export async function setMacs(db: Executor, deviceId: string, macs: readonly str
     .execute();
 }
 
+/** Records NICs of devices that have none yet (devices just added), 500 rows per statement. */
+export async function insertMacs(
+  db: Executor,
+  rows: readonly { device_id: string; mac: string; position: number }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    await db
+      .insertInto('device_macs')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+}
+
 /** MACs among `macs` already recorded for a device other than `exceptDevice`. */
 export async function takenMacs(db: Executor, macs: readonly string[], exceptDevice = ''): Promise<string[]> {
   const out: string[] = [];

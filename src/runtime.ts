@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { type Config, ConfigError, type TimeMode } from './config.js';
 import { type CatalogFile, loadCatalogFile } from './domain/catalog/catalog-file.js';
 import { type Clock, systemClock } from './domain/clock.js';
-import { seedRandomness } from './domain/ids.js';
+import { SEEDED_STARTS_KEY, seedRandomness } from './domain/ids.js';
 import type { NewCredentials } from './domain/account/account-service.js';
 import { openSimClock, resolveTimeMode } from './domain/operator/sim-clock.js';
 import { SecretBox } from './domain/secret-box.js';
@@ -16,6 +16,7 @@ import { type Store, openStore } from './store/db.js';
 import { dialectOf, sqlitePath } from './store/dialect.js';
 import { migrate } from './store/migrate.js';
 import * as accountsRepo from './store/repositories/accounts-repo.js';
+import * as settingsRepo from './store/repositories/settings-repo.js';
 import { syncCatalog } from './store/repositories/catalog-repo.js';
 
 export interface Runtime {
@@ -52,8 +53,6 @@ export const catalogFilePath = (config: Config): string =>
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const output = opts.log ? undefined : logDestination();
   const log = opts.log ?? pino({ level: config.logLevel }, output?.dest);
-  // Process-wide: the last runtime opened decides (docs/testing.md, "Deterministic runs").
-  seedRandomness(config.seed);
   const key = resolveMasterKey(config);
   const { catalog, text } = loadCatalogFile(catalogFilePath(config));
   if (config.bmc.cleaning === 'wipe' && !catalog.cleaning) {
@@ -64,6 +63,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   const store = openStore(config.databaseUrl);
   try {
     await migrate(store);
+    // Process-wide: the last runtime opened decides (docs/testing.md, "Deterministic runs").
+    seedRandomness(config.seed, config.seed === undefined ? 0 : await claimSeededStart(store));
     const timeMode = await resolveTimeMode(store, config.timeMode, opts.followServerTimeMode === true);
     const clock = opts.clock ?? (timeMode === 'manual' ? await openSimClock(store) : systemClock);
     await syncCatalog(store, catalog, text, clock.now());
@@ -127,6 +128,20 @@ function logDestination() {
       dest.flush();
     },
   };
+}
+
+/**
+ * How many seeded runtimes opened this database before this one (0 on a fresh database), counted
+ * atomically across processes. It is mixed into the seed, so a seeded server restarted on the
+ * same database, or a second process sharing it, draws new ids instead of repeating ids it
+ * already stored (which would fail as duplicate keys).
+ */
+async function claimSeededStart(store: Store): Promise<number> {
+  return store.transaction(async (tx) => {
+    await settingsRepo.initSetting(tx, SEEDED_STARTS_KEY, '0');
+    await settingsRepo.addToIntSetting(tx, SEEDED_STARTS_KEY, 1);
+    return Number(await settingsRepo.getSetting(tx, SEEDED_STARTS_KEY)) - 1;
+  });
 }
 
 /** True when the default account has a key already: then no credentials file is written. */

@@ -1,4 +1,4 @@
-import { generateKeyPair } from 'node:crypto';
+import { type KeyObject, generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Executor, Tx } from '../../store/db.js';
 import * as repo from '../../store/repositories/keypairs-repo.js';
@@ -8,11 +8,25 @@ import type { Caller, Deps } from '../deps.js';
 import { alreadyExists, invalidArgument, notFound, quotaExceeded } from '../errors.js';
 import type { PageRequest } from '../elastic-ip/purchase-rules.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
-import { newId } from '../ids.js';
+import { isSeeded, newId, seededBytes } from '../ids.js';
 import { requireString } from '../validate.js';
+import { seededRsaKeyPair } from './seeded-rsa.js';
 import { SshKeyError, md5Fingerprint, parseOpenSshPublicKey, rsaOpenSshPublicKey } from './ssh-public-key.js';
 
-const generateRsa = promisify(generateKeyPair);
+const generateRsaAsync = promisify(generateKeyPair);
+
+/**
+ * RSA 2048, e = 65537. With EDCPS_SEED the key comes from the seeded "keypair:rsa" stream (same
+ * seed and same sequence of createKeypairs calls → same keys; ~0.1-0.3 s on this thread);
+ * otherwise from OpenSSL on the thread pool. Drawn whole and synchronously, so concurrent
+ * calls never interleave one key's bytes with another's.
+ */
+async function generateRsa(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  if (isSeeded()) {
+    return seededRsaKeyPair((n) => seededBytes('keypair:rsa', n)!);
+  }
+  return generateRsaAsync('rsa', { modulusLength: 2048, publicExponent: 65537 });
+}
 
 /** JD VM key-pair rule (reference §f.2): letters, digits, `_` and `-`, at most 32 characters. */
 export function checkKeypairName(field: string, value: unknown): string {
@@ -97,7 +111,7 @@ export function createKeypairService(deps: Deps) {
       const name = checkKeypairName('name', input.name);
       const key = idempotencyKey(caller, 'createKeypairs', input.clientToken);
       // Generated outside the transaction: key generation takes tens of milliseconds.
-      const pair = await generateRsa('rsa', { modulusLength: 2048, publicExponent: 65537 });
+      const pair = await generateRsa();
       const pub = rsaOpenSshPublicKey(pair.publicKey);
       let created: string | undefined;
       const stored = await idempotent(store, key, now, async (tx) => {

@@ -3,6 +3,7 @@ import type { FaultRow } from '../../store/repositories/faults-repo.js';
 import type { Deps } from '../deps.js';
 import { type ApiError, type ErrorStatus, injected } from '../errors.js';
 import { sharedCache } from '../fresh-cache.js';
+import { randomFraction } from '../ids.js';
 
 /**
  * Live operation faults by operation, asked on every API call: usually none, so the answer is
@@ -13,6 +14,11 @@ export const operationFaultCache = (deps: Pick<Deps, 'store'>) =>
 
 /** Random source for probabilistic faults; tests may pass a fixed one. */
 export type Roll = () => number;
+
+// Seeded with EDCPS_SEED (one stream per kind of fault), Math.random otherwise: which call a
+// probabilistic fault hits is client-visible, so deterministic runs repeat it.
+const stepRoll: Roll = () => randomFraction('fault-roll:step');
+const operationRoll: Roll = () => randomFraction('fault-roll:operation');
 
 /**
  * Picks the first matching fault that fires: a probabilistic fault is skipped when the roll
@@ -43,7 +49,7 @@ export const stepFaultMessage = (f: Pick<FaultRow, 'message' | 'step' | 'id'>): 
 export async function checkStepFault(
   deps: Pick<Deps, 'store'>,
   p: { instanceId: string; deviceType: string; step: string },
-  roll: Roll = Math.random,
+  roll: Roll = stepRoll,
 ): Promise<{ message: string } | undefined> {
   const candidates = await repo.liveStepFaults(deps.store.db, p);
   if (candidates.length === 0) return undefined;
@@ -66,7 +72,7 @@ export interface OperationFaultEffect {
 export async function checkOperationFault(
   deps: Pick<Deps, 'store'>,
   operation: string,
-  roll: Roll = Math.random,
+  roll: Roll = operationRoll,
 ): Promise<OperationFaultEffect | undefined> {
   const cache = operationFaultCache(deps);
   const cached = await cache.get(operation, (op) => repo.liveOperationFaults(deps.store.db, op));

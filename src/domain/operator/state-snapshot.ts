@@ -6,6 +6,7 @@ import {
   replaceState,
 } from '../../store/repositories/snapshot-repo.js';
 import { isoTime } from '../clock.js';
+import { SEEDED_STARTS_KEY } from '../ids.js';
 import type { Deps } from '../deps.js';
 import { OperatorError } from './operator-error.js';
 import { forgetCachedState } from './reset.js';
@@ -124,7 +125,11 @@ export async function loadState(
     );
   }
   try {
-    await replaceState(deps.store, file.tables, { keep: [SERVER_TIME_MODE_KEY], neverLower: [SIM_TIME_KEY] });
+    await replaceState(deps.store, file.tables, {
+      keep: [SERVER_TIME_MODE_KEY],
+      // An older file must not lower the seeded-start count: a restart would repeat stored ids.
+      neverLower: [SIM_TIME_KEY, SEEDED_STARTS_KEY],
+    });
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new OperatorError(`${source} was not loaded, nothing changed: ${why}`);

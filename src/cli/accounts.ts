@@ -25,7 +25,7 @@ export function registerAccountCommands(program: Command): void {
   accounts
     .command('list')
     .description('list accounts')
-    .option('--json', 'print a JSON array')
+    .option('--json', 'print {"accounts","totalCount"}')
     .action((opts: JsonOption) =>
       withRuntime(async (rt) => {
         const list = (await rt.services.accounts.listAccounts()).map((a) => ({
@@ -33,7 +33,7 @@ export function registerAccountCommands(program: Command): void {
           name: a.name,
           createdAt: isoTime(a.created_at),
         }));
-        emit(opts, list, () =>
+        emit(opts, { accounts: list, totalCount: list.length }, () =>
           table(list, [
             ['accountId', 'ACCOUNT ID'],
             ['name', 'NAME'],
@@ -59,14 +59,14 @@ export function registerAccountCommands(program: Command): void {
     .command('list')
     .description("list an account's access keys (never their secrets)")
     .argument('<account>', 'account id or name')
-    .option('--json', 'print a JSON array')
+    .option('--json', 'print {"accessKeys","totalCount"}')
     .action((account: string, opts: JsonOption) =>
       withRuntime(async (rt) => {
         const list = (await rt.services.accounts.listKeys(account)).map((k) => ({
           ...k,
           createdAt: isoTime(k.createdAt),
         }));
-        emit(opts, list, () =>
+        emit(opts, { accessKeys: list, totalCount: list.length }, () =>
           table(list, [
             ['accessKeyId', 'ACCESS KEY ID'],
             ['status', 'STATUS'],

@@ -29,7 +29,8 @@ export function bmcOptions(c: Command): Command {
     .option('--mac <mac>', 'a NIC of the machine, boot NIC first (repeatable)', collect);
 }
 
-async function readStdin(): Promise<string> {
+/** All of standard input, less one trailing newline (also for `instances reset-password`). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   // One trailing newline is the shell's (echo, a heredoc), not the password's.

@@ -64,11 +64,31 @@ function addHelp(): string {
   ].join('\n');
 }
 
-const faultColumns: [keyof FaultView & string, string][] = [
+/** A fault as `faults list` shows it: its scope and what it applies to spelled out. */
+type ListedFault = FaultView & { scope: FaultView['kind']; appliesTo: string };
+
+/**
+ * `scope` is the fault's kind (operation or step); `appliesTo` what it fires on: every call of
+ * the operation, or a step fault's instances (every instance, one instance, one device type).
+ */
+function listed(f: FaultView): ListedFault {
+  const appliesTo =
+    f.kind === 'operation'
+      ? 'every call'
+      : f.instanceId !== ''
+        ? `instance ${f.instanceId}`
+        : f.deviceType !== ''
+          ? `device type ${f.deviceType}`
+          : 'every instance';
+  return { ...f, scope: f.kind, appliesTo };
+}
+
+const faultColumns: [keyof ListedFault & string, string][] = [
   ['faultId', 'FAULT ID'],
-  ['kind', 'KIND'],
+  ['scope', 'SCOPE'],
   ['operation', 'OPERATION'],
   ['step', 'STEP'],
+  ['appliesTo', 'APPLIES TO'],
   ['status', 'STATUS'],
   ['code', 'CODE'],
   ['remaining', 'LEFT'],
@@ -129,12 +149,17 @@ export function registerFaultCommands(program: Command): void {
     );
   faults
     .command('list')
-    .description('list faults with how often each fired and how many firings are left')
-    .option('--json', 'print a JSON array')
+    .description(
+      'list faults: scope (operation or step), what each applies to, how often it fired, how many firings are left',
+    )
+    .option(
+      '--json',
+      'print {"faults":[{faultId,scope,operation,step,instanceId,deviceType,appliesTo,…}],"totalCount"}',
+    )
     .action((opts: JsonOption) =>
       withRuntime(async (rt) => {
-        const list = await rt.services.operator.listFaults();
-        emit(opts, list, () =>
+        const list = (await rt.services.operator.listFaults()).map(listed);
+        emit(opts, { faults: list, totalCount: list.length }, () =>
           table(
             list.map((f) => ({ ...f, remaining: f.remaining ?? 'unlimited' })),
             faultColumns,

@@ -44,7 +44,7 @@ export function registerFleetCommands(program: Command): void {
     .option('--serial <serial>', 'unique serial number', textArg);
   bmcOptions(add)
     .option('--file <file>', 'JSON or YAML list of {region, az, deviceType, serial, bmcUrl, macs, …}')
-    .option('--json', 'print the device (with --file: a JSON array)')
+    .option('--json', 'print the device (with --file: {"devices","totalCount"})')
     .action((opts: AddOpts) =>
       withRuntime(async (rt) => {
         const single = [opts.region, opts.az, opts.deviceType, opts.serial, opts.bmc, ...(opts.mac ?? [])];
@@ -54,7 +54,7 @@ export function registerFleetCommands(program: Command): void {
             throw new Error('give either --file or --region/--az/--device-type/--serial/--bmc…, not both');
           }
           const added = await rt.services.operator.addDevices(readDeviceFile(opts.file));
-          emit(opts, added, () => {
+          emit(opts, { devices: added, totalCount: added.length }, () => {
             // A whole fleet file is no table to read: the first rows say what went in.
             const shown = added.slice(0, LISTED);
             const more = added.length - shown.length;
@@ -92,11 +92,11 @@ export function registerFleetCommands(program: Command): void {
     .option('--az <az>', 'availability zone id', textArg)
     .option('--device-type <type>', 'device type', textArg)
     .option('--status <status>', 'available, allocated or retired', textArg)
-    .option('--json', 'print a JSON array')
+    .option('--json', 'print {"devices","totalCount"}')
     .action((opts: JsonOption & { region?: string; az?: string; deviceType?: string; status?: string }) =>
       withRuntime(async (rt) => {
         const list = await rt.services.operator.listDevices(opts);
-        emit(opts, list, () => table(list, deviceColumns));
+        emit(opts, { devices: list, totalCount: list.length }, () => table(list, deviceColumns));
       }),
     );
   devices
@@ -120,11 +120,11 @@ export function registerFleetCommands(program: Command): void {
     .command('list')
     .description('list device types of a region with sale status and free devices')
     .requiredOption('--region <region>', 'region id', textArg)
-    .option('--json', 'print a JSON array')
+    .option('--json', 'print {"deviceTypes","totalCount"}')
     .action((opts: JsonOption & { region: string }) =>
       withRuntime(async (rt) => {
         const list = await rt.services.operator.deviceTypes(opts.region);
-        emit(opts, list, () =>
+        emit(opts, { deviceTypes: list, totalCount: list.length }, () =>
           table(list, [
             ['deviceType', 'DEVICE TYPE'],
             ['name', 'NAME'],

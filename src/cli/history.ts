@@ -64,11 +64,11 @@ export function registerHistoryCommands(program: Command): void {
     .command('events')
     .description("an instance's history: every status change and provisioning step (kept after deletion)")
     .argument('<instance-id>', 'instance id')
-    .option('--json', 'print {"instanceId","events":[{time,kind,from,to,step,reason}]}')
+    .option('--json', 'print {"instanceId","events":[{time,kind,from,to,step,reason}],"totalCount"}')
     .action((instanceId: string, opts: JsonOption) =>
       withRuntime(async (rt) => {
         const r = await rt.services.operator.events(instanceId);
-        emit(opts, r, () =>
+        emit(opts, { ...r, totalCount: r.events.length }, () =>
           table(r.events, [
             ['time', 'TIME'],
             ['kind', 'KIND'],

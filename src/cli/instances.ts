@@ -5,6 +5,8 @@ import { STATUS_LIST } from '../domain/instance/states.js';
 import type { InstanceProgress } from '../domain/operator/progress.js';
 import { withRuntime } from './admin.js';
 import { type ApiClient, ApiCallError, createApiClient } from './api-client.js';
+import { readStdin } from './bmc-options.js';
+import { CliError } from './errors.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
 import { type Watched, createProgressView } from './progress-view.js';
 
@@ -19,7 +21,8 @@ const statusArg = (value: string): string => {
   return value;
 };
 
-function readSpec(file: string): Record<string, unknown> {
+/** An InstanceSpec (create) or ReinstallInstanceSpec (reinstall) from a JSON or YAML file. */
+function readSpec(file: string, model = 'InstanceSpec'): Record<string, unknown> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -33,7 +36,7 @@ function readSpec(file: string): Record<string, unknown> {
     throw new Error(`${file} is not JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new Error(`${file} must hold an InstanceSpec object`);
+    throw new Error(`${file} must hold an ${model} object`);
   }
   const o = doc as Record<string, unknown>;
   // Accept the createInstances body shape too ({"instanceSpec": {...}}).
@@ -72,7 +75,11 @@ async function watch(
     if (all.every(done)) return all;
     if (ms > opts.timeoutSeconds * 1000) {
       const waiting = all.filter((w) => !done(w)).map((w) => w.instanceId);
-      throw new Error(`gave up after ${opts.timeoutSeconds} s waiting for ${waiting.join(', ')}`);
+      throw new CliError(
+        'DEADLINE_EXCEEDED',
+        `gave up after ${opts.timeoutSeconds} s waiting for ${waiting.join(', ')}`,
+        { instances: all },
+      );
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -156,9 +163,10 @@ export function registerInstanceCommands(program: Command): void {
           timeoutSeconds: opts.timeout,
           out: opts.json ? process.stderr : process.stdout,
         });
-        if (opts.json) emit(opts, { instanceIds, instances: final }, () => '');
         const failed = failures(final, 'running');
-        if (failed) throw new Error(failed);
+        // Under --json a failure is the error document, with the final states next to it.
+        if (failed) throw new CliError('FAILED_PRECONDITION', failed, { instanceIds, instances: final });
+        if (opts.json) emit(opts, { instanceIds, instances: final }, () => '');
       },
     );
 
@@ -240,11 +248,13 @@ export function registerInstanceCommands(program: Command): void {
           timeoutSeconds: opts.timeout,
           out: opts.json ? process.stderr : process.stdout,
         });
-        if (opts.json) emit(opts, w, () => '');
         const failed = failures([w!], opts.status);
-        if (failed) throw new Error(failed);
+        if (failed) throw new CliError('FAILED_PRECONDITION', failed, { instance: w });
+        if (opts.json) emit(opts, w, () => '');
       },
     );
+
+  registerActionCommands(instances);
 
   instances
     .command('settle')
@@ -264,4 +274,133 @@ export function registerInstanceCommands(program: Command): void {
         );
       }),
     );
+}
+
+/** A lifecycle action of `edcps instances`: the JD operation it calls and the status it ends in. */
+interface ActionCommand {
+  name: string;
+  operation: string;
+  /** What `--wait` waits for (`deleted`: the instance is gone). */
+  end: string;
+  description: string;
+}
+
+const ACTION_COMMANDS: readonly ActionCommand[] = [
+  {
+    name: 'stop',
+    operation: 'stopInstance',
+    end: 'stopped',
+    description: 'stopInstance (running → stopped)',
+  },
+  {
+    name: 'start',
+    operation: 'startInstance',
+    end: 'running',
+    description: 'startInstance (stopped → running)',
+  },
+  {
+    name: 'restart',
+    operation: 'restartInstance',
+    end: 'running',
+    description: 'restartInstance (running → restarting → running)',
+  },
+  {
+    name: 'delete',
+    operation: 'deleteInstance',
+    end: 'deleted',
+    description: 'deleteInstance (running, stopped or error → gone); --wait waits until it is gone',
+  },
+  {
+    name: 'reinstall',
+    operation: 'reinstallInstance',
+    end: 'running',
+    description: 'reinstallInstance with a ReinstallInstanceSpec from a JSON file (stopped → running)',
+  },
+  {
+    name: 'reset-password',
+    operation: 'resetPassword',
+    end: 'stopped',
+    description: 'resetPassword with the password read from standard input (stopped → stopped)',
+  },
+];
+
+interface ActionOpts extends JsonOption {
+  region?: string;
+  clientToken?: string;
+  wait?: boolean;
+  timeout: number;
+  spec?: string;
+  passwordStdin?: boolean;
+}
+
+/** The request body of an action (DELETE carries its clientToken in the query instead). */
+async function actionBody(a: ActionCommand, opts: ActionOpts): Promise<Record<string, unknown>> {
+  const token = opts.clientToken ? { clientToken: opts.clientToken } : {};
+  if (a.name === 'reinstall')
+    return { instanceSpec: readSpec(opts.spec!, 'ReinstallInstanceSpec'), ...token };
+  if (a.name === 'reset-password') {
+    // Never from argv: a password there is in the shell history and in `ps` for every user.
+    const password = await readStdin();
+    if (password === '') throw new Error('--password-stdin: standard input was empty');
+    return { password, ...token };
+  }
+  return token;
+}
+
+/**
+ * `edcps instances stop|start|restart|delete|reinstall|reset-password ID`: the JD operation,
+ * signed like the SDK; with --wait, followed until the action's end state as `instances wait`.
+ */
+function registerActionCommands(instances: Command): void {
+  for (const a of ACTION_COMMANDS) {
+    const c = instances.command(a.name).description(a.description).argument('<instance-id>', 'instance id');
+    if (a.name === 'reinstall') {
+      c.requiredOption(
+        '--spec <file>',
+        'JSON file holding a ReinstallInstanceSpec (or {"instanceSpec": …}): az, imageType, osTypeId, sysRaidTypeId, keepData, dataRaidTypeId, password, …',
+        textArg,
+      );
+    }
+    if (a.name === 'reset-password') {
+      c.requiredOption(
+        '--password-stdin',
+        'read the new password from standard input (never from the command line)',
+      );
+    }
+    c.option('--region <region>', 'region (default: EDCPS_REGION or the first region)', textArg)
+      .option('--client-token <token>', 'idempotency token (≤ 36 characters)', textArg)
+      .option('--wait', `wait until the instance is ${a.end} (exits non-zero if it ends in error instead)`)
+      .option('--timeout <seconds>', 'with --wait: give up after this long', intArg(1, 86_400), 3600)
+      .option(
+        '--json',
+        'print {"instanceId","operation","success"} (with --wait also "instance": its final progress)',
+      )
+      .action(async (instanceId: string, opts: ActionOpts) => {
+        const body = await actionBody(a, opts);
+        const api = createApiClient();
+        const region = opts.region ?? (await api.region());
+        const base = `/v1/regions/${region}/instances/${encodeURIComponent(instanceId)}`;
+        if (a.name === 'delete') await api.call('DELETE', base, { query: body as Record<string, string> });
+        else await api.call('PUT', `${base}:${a.operation}`, { body });
+        const out = { instanceId, operation: a.operation, success: true };
+        if (!opts.wait) {
+          emit(opts, out, () => `${a.operation} accepted for ${instanceId}`);
+          return;
+        }
+        // Progress goes to stderr under --json so stdout stays one JSON document.
+        const [w] = await watch(api, region, [instanceId], reached(a.end), {
+          timeoutSeconds: opts.timeout,
+          out: opts.json ? process.stderr : process.stdout,
+        });
+        const failed = failures([w!], a.end);
+        if (failed) {
+          throw new CliError('FAILED_PRECONDITION', failed, {
+            instanceId,
+            operation: a.operation,
+            instance: w,
+          });
+        }
+        if (opts.json) emit(opts, { ...out, instance: w }, () => '');
+      });
+  }
 }

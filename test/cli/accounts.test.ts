@@ -41,11 +41,11 @@ describe('edcps accounts, keys and quotas', () => {
 
   it('lists accounts with id, name and creation time', async () => {
     const c = await cliJson<Creds>(env, 'accounts', 'create', 'listed');
-    const list = await cliJson<{ accountId: string; name: string; createdAt: string }[]>(
-      env,
-      'accounts',
-      'list',
-    );
+    const { accounts: list, totalCount } = await cliJson<{
+      accounts: { accountId: string; name: string; createdAt: string }[];
+      totalCount: number;
+    }>(env, 'accounts', 'list');
+    expect(totalCount).toBe(list.length);
     expect(list).toContainEqual({
       accountId: c.accountId,
       name: 'listed',
@@ -64,7 +64,11 @@ describe('edcps accounts, keys and quotas', () => {
     const first = await cliJson<Creds>(env, 'accounts', 'create', 'keyed');
     const second = await cliJson<Creds>(env, 'keys', 'create', 'keyed');
     expect(second.accountId).toBe(first.accountId);
-    const keys = await cliJson<Record<string, unknown>[]>(env, 'keys', 'list', first.accountId);
+    const { accessKeys: keys, totalCount } = await cliJson<{
+      accessKeys: Record<string, unknown>[];
+      totalCount: number;
+    }>(env, 'keys', 'list', first.accountId);
+    expect(totalCount).toBe(2);
     expect(keys.map((k) => k.accessKeyId).sort()).toEqual([first.accessKeyId, second.accessKeyId].sort());
     for (const k of keys)
       expect(Object.keys(k).sort()).toEqual(['accessKeyId', 'accountId', 'createdAt', 'status']);

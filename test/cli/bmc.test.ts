@@ -139,9 +139,9 @@ describe('edcps devices with a BMC', () => {
       `BMC ${rf.sim.host}: opening a session: authentication failed (HTTP 401); check the BMC user name and password`,
     ]);
     expect(r.stdout).not.toContain('wrong-pw');
-    const [d] = (await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION)).filter(
-      (x) => x.serial === 'A-CLI-RF',
-    );
+    const [d] = (
+      await cliJson<{ devices: Device[] }>(env, 'devices', 'list', '--region', REGION)
+    ).devices.filter((x) => x.serial === 'A-CLI-RF');
     expect(d).toMatchObject({ health: 'unhealthy', healthMessage: report.problems[0] });
   });
 
@@ -183,7 +183,13 @@ describe('edcps devices with a BMC', () => {
     });
     await s.sdk().deleteInstance({ regionId: REGION, instanceId: id });
     expect(await waitFor(s.sdk(), id, isStable)).toBe('gone');
-    const listed = await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION);
+    const { devices: listed } = await cliJson<{ devices: Device[] }>(
+      env,
+      'devices',
+      'list',
+      '--region',
+      REGION,
+    );
     expect(listed.find((d) => d.serial === 'A-CLI-IPMI')).toMatchObject({ status: 'available' });
     await cliWithInput(
       env,
@@ -246,8 +252,16 @@ describe('edcps devices with a BMC', () => {
 
   it('refuses BMC commands on a simulated device', async () => {
     const [sim] = (
-      await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION, '--status', 'available')
-    ).filter((d) => d.driver === 'simulated');
+      await cliJson<{ devices: Device[] }>(
+        env,
+        'devices',
+        'list',
+        '--region',
+        REGION,
+        '--status',
+        'available',
+      )
+    ).devices.filter((d) => d.driver === 'simulated');
     expect(await cliError(env, 1, 'devices', 'check', sim!.serial)).toBe(
       `edcps: device ${sim!.serial} is simulated: it has no BMC (enroll one with edcps devices set-bmc)`,
     );

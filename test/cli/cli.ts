@@ -70,6 +70,29 @@ export async function cliJson<T = Record<string, unknown>>(
   return JSON.parse(r.stdout) as T;
 }
 
+/** The document a command prints on stdout for an error under `--json`. */
+export interface JsonError {
+  error: { code: number; status: string; message: string };
+  [extra: string]: unknown;
+}
+
+/**
+ * Runs a command with `--json` that must fail: exit code as given, nothing on stderr, and stdout
+ * exactly one `{"error":{code,status,message}}` document.
+ */
+export async function cliJsonError(
+  env: Record<string, string>,
+  code: number,
+  ...args: string[]
+): Promise<JsonError> {
+  const r = await cli(env, ...args, '--json');
+  expect(r.code, `exit code of edcps ${args.join(' ')} --json`).toBe(code);
+  expect(r.stderr, `stderr of edcps ${args.join(' ')} --json`).toBe('');
+  const doc = JSON.parse(r.stdout) as JsonError;
+  expect(Object.keys(doc.error).sort()).toEqual(['code', 'message', 'status']);
+  return doc;
+}
+
 /** Runs a command that must fail: exit code as given, one line on stderr, nothing on stdout. */
 export async function cliError(
   env: Record<string, string>,

@@ -17,9 +17,12 @@ interface Listed {
   macs: string[];
 }
 
-/** A `--json` list, bare or wrapped in an object with its total. */
-const listOf = (v: unknown): Listed[] =>
-  (Array.isArray(v) ? v : Object.values(v as object).find((x) => Array.isArray(x))) as Listed[];
+/** The devices of a `--json` list: `{"devices": […], "totalCount": N}`. */
+const listOf = (v: unknown): Listed[] => {
+  const doc = v as { devices: Listed[]; totalCount: number };
+  expect(doc.totalCount).toBe(doc.devices.length);
+  return doc.devices;
+};
 
 describe('edcps devices add --file: refusals name the entry and add nothing', () => {
   let s: TestServer;

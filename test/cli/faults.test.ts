@@ -10,6 +10,11 @@ interface Fault {
   fired: number;
 }
 
+interface FaultList {
+  faults: (Fault & Record<string, unknown>)[];
+  totalCount: number;
+}
+
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => {
@@ -54,7 +59,9 @@ describe('edcps faults against a running server', () => {
     expect(ok.result.vpcId).toMatch(/^vpc-/);
     expect(await vpcCount()).toBe(before + 1);
 
-    const [listed] = await cliJson<Fault[]>(env, 'faults', 'list');
+    const {
+      faults: [listed],
+    } = await cliJson<FaultList>(env, 'faults', 'list');
     expect(listed).toMatchObject({ faultId: f.faultId, remaining: 0, fired: 1 });
   });
 
@@ -100,7 +107,7 @@ describe('edcps faults against a running server', () => {
       '5',
     );
     expect((await cliJson<{ cleared: number }>(env, 'faults', 'clear')).cleared).toBeGreaterThanOrEqual(1);
-    expect(await cliJson(env, 'faults', 'list')).toEqual([]);
+    expect(await cliJson(env, 'faults', 'list')).toEqual({ faults: [], totalCount: 0 });
     await s.sdk().describeKeypairs({ regionId: REGION });
   });
 
@@ -125,7 +132,9 @@ describe('edcps faults against a running server', () => {
       'INTERNAL',
     );
     expect(await cliJson(env, 'faults', 'clear', a.faultId)).toEqual({ cleared: 1 });
-    expect((await cliJson<Fault[]>(env, 'faults', 'list')).map((f) => f.faultId)).toEqual([b.faultId]);
+    expect((await cliJson<FaultList>(env, 'faults', 'list')).faults.map((f) => f.faultId)).toEqual([
+      b.faultId,
+    ]);
     expect(await cliError(env, 1, 'faults', 'clear', a.faultId)).toBe(`edcps: no fault "${a.faultId}"`);
     await cliJson(env, 'faults', 'clear');
   });
@@ -166,6 +175,57 @@ describe('edcps faults against a running server', () => {
     );
     expect(events.at(-1)).toMatchObject({ to: 'error', reason: 'disk 2 unreadable' });
     expect(events.map((e) => e.step)).toContain('configure-raid');
+  });
+
+  it("lists each fault's scope and what a step fault applies to, in JSON and in the table", async () => {
+    await cliJson(env, 'faults', 'clear');
+    const op = await cliJson<Fault>(env, 'faults', 'add', '--operation', 'createVpc', '--status', 'INTERNAL');
+    const all = await cliJson<Fault>(env, 'faults', 'add', '--step', 'power-on');
+    const byType = await cliJson<Fault>(
+      env,
+      'faults',
+      'add',
+      '--step',
+      'install-os',
+      '--device-type',
+      DEVICE_TYPE,
+    );
+    const { faults, totalCount } = await cliJson<FaultList>(env, 'faults', 'list');
+    expect(totalCount).toBe(3);
+    expect(faults.map((f) => [f.faultId, f.scope, f.step, f.deviceType, f.appliesTo])).toEqual([
+      [op.faultId, 'operation', '', '', 'every call'],
+      [all.faultId, 'step', 'power-on', '', 'every instance'],
+      [byType.faultId, 'step', 'install-os', DEVICE_TYPE, `device type ${DEVICE_TYPE}`],
+    ]);
+    const r = await cli(env, 'faults', 'list');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^FAULT ID\s+SCOPE\s+OPERATION\s+STEP\s+APPLIES TO\s+STATUS\s/);
+    expect(lines.find((l) => l.startsWith(byType.faultId))).toMatch(
+      new RegExp(
+        `^${byType.faultId}\\s+step\\s+install-os\\s+device type ${DEVICE_TYPE.replace(/\./g, '\\.')}\\s`,
+      ),
+    );
+    await cliJson(env, 'faults', 'clear');
+  });
+
+  it('names a step fault for one instance in its scope', async () => {
+    await cliJson(env, 'faults', 'clear');
+    const sdk = s.sdk();
+    const spec = await instanceSpec(sdk, REGION, AZ, DEVICE_TYPE);
+    const [id] = (await sdk.createInstances({ regionId: REGION, instanceSpec: spec })).result
+      .instanceIds as string[];
+    await cliJson(env, 'faults', 'add', '--step', 'power-off', '--instance', id!);
+    const { faults } = await cliJson<FaultList>(env, 'faults', 'list');
+    expect(faults).toEqual([
+      expect.objectContaining({
+        scope: 'step',
+        step: 'power-off',
+        instanceId: id,
+        appliesTo: `instance ${id}`,
+      }),
+    ]);
+    await cliJson(env, 'faults', 'clear');
   });
 
   it('refuses an unknown operation, suggesting the near miss', async () => {

@@ -41,7 +41,9 @@ describe('edcps devices, device-types, os and raids', () => {
     )!.available;
   };
   const bySerial = async (serial: string): Promise<Device | undefined> =>
-    (await cliJson<Device[]>(env, 'devices', 'list', '--region', REGION)).find((d) => d.serial === serial);
+    (await cliJson<{ devices: Device[] }>(env, 'devices', 'list', '--region', REGION)).devices.find(
+      (d) => d.serial === serial,
+    );
 
   it('adds one device and describeDeviceStock counts it at once', async () => {
     const before = await stock(GPU);
@@ -85,14 +87,14 @@ describe('edcps devices, device-types, os and raids', () => {
         `- region: ${REGION}\n  az: ${AZ_B}\n  deviceType: ${GPU}\n  serial: Y-2\n  bmcUrl: ipmi://admin:pw-y2@127.0.0.1:9\n  macs: [AA-BB-CC-00-00-02]\n`,
       'devices.yaml',
     );
-    const added = await cliJson<Device[]>(env, 'devices', 'add', '--file', file);
+    const { devices: added } = await cliJson<{ devices: Device[] }>(env, 'devices', 'add', '--file', file);
     expect(added.map((d) => d.serial)).toEqual(['Y-1', 'Y-2']);
     expect(added[1]).toMatchObject({
       driver: 'ipmi',
       bmcUrl: 'ipmi://admin:***@127.0.0.1:9',
       macs: ['aa:bb:cc:00:00:02'],
     });
-    const listed = await cliJson<Device[]>(
+    const { devices: listed } = await cliJson<{ devices: Device[] }>(
       env,
       'devices',
       'list',
@@ -109,8 +111,15 @@ describe('edcps devices, device-types, os and raids', () => {
 
   it('adds a JSON list of devices', async () => {
     const file = tempJson([{ region: REGION, az: AZ, deviceType: GPU, serial: 'J-1' }], 'devices.json');
-    const added = await cliJson<Device[]>(env, 'devices', 'add', '--file', file);
-    expect(added).toHaveLength(1);
+    const added = await cliJson<{ devices: Device[]; totalCount: number }>(
+      env,
+      'devices',
+      'add',
+      '--file',
+      file,
+    );
+    expect(added.totalCount).toBe(1);
+    expect(added.devices).toHaveLength(1);
     expect((await bySerial('J-1'))?.status).toBe('available');
   });
 
@@ -241,9 +250,9 @@ describe('edcps devices, device-types, os and raids', () => {
     const spec = await instanceSpec(sdk, REGION, AZ, DEVICE_TYPE);
     const [id] = (await sdk.createInstances({ regionId: REGION, instanceSpec: spec })).result
       .instanceIds as string[];
-    const carrying = (await cliJson<Device[]>(env, 'devices', 'list', '--status', 'allocated')).find(
-      (d) => d.instanceId === id,
-    )!;
+    const carrying = (
+      await cliJson<{ devices: Device[] }>(env, 'devices', 'list', '--status', 'allocated')
+    ).devices.find((d) => d.instanceId === id)!;
     expect(await cliError(env, 1, 'devices', 'retire', carrying.serial)).toBe(
       `edcps: device ${carrying.serial} carries instance ${id}; delete the instance first`,
     );
@@ -281,13 +290,9 @@ describe('edcps devices, device-types, os and raids', () => {
   });
 
   it('lists device types with their free, used and retired devices', async () => {
-    const types = await cliJson<{ deviceType: string; available: number; soldOut: boolean }[]>(
-      env,
-      'device-types',
-      'list',
-      '--region',
-      REGION,
-    );
+    const { deviceTypes: types } = await cliJson<{
+      deviceTypes: { deviceType: string; available: number; soldOut: boolean }[];
+    }>(env, 'device-types', 'list', '--region', REGION);
     expect(types.find((t) => t.deviceType === GPU)!.available).toBe(await stock(GPU));
   });
 

@@ -7,7 +7,7 @@ import { loadCatalogFile } from '../src/domain/catalog/catalog-file.js';
 import { resetState } from '../src/domain/operator/reset.js';
 import { catalogFilePath } from '../src/runtime.js';
 import { REGION, createHarness } from '../test/helpers/harness.js';
-import { instanceRowFixture } from '../test/helpers/instance-row.js';
+import { insertStoredInstances } from '../test/helpers/state-fixtures.js';
 
 const INSTANCES = Number(process.env.RESET_INSTANCES ?? 10_000);
 const RUNS = Number(process.env.RESET_RUNS ?? 3);
@@ -16,37 +16,7 @@ const h = await createHarness();
 const store = h.runtime.store;
 const { catalog, text } = loadCatalogFile(catalogFilePath(h.config));
 const reset = () => resetState(h.runtime.services.deps, { catalog, catalogText: text });
-const accountId = (
-  await store.db.selectFrom('accounts').select('id').where('name', '=', 'default').executeTakeFirstOrThrow()
-).id;
-
-async function fill(): Promise<void> {
-  const now = Date.now();
-  for (let i = 0; i < INSTANCES; i += 250) {
-    const rows = Array.from({ length: Math.min(250, INSTANCES - i) }, () =>
-      instanceRowFixture({ account_id: accountId, created_at: now }),
-    );
-    await store.transaction(async (tx) => {
-      await tx.insertInto('instances').values(rows).execute();
-      await tx
-        .insertInto('instance_events')
-        .values(
-          rows.map((r) => ({
-            instance_id: r.id,
-            account_id: accountId,
-            region_id: REGION,
-            at: now,
-            kind: 'status' as const,
-            from_status: 'creating',
-            to_status: 'running',
-            step: '',
-            reason: '',
-          })),
-        )
-        .execute();
-    });
-  }
-}
+const fill = () => insertStoredInstances(store, REGION, INSTANCES);
 
 try {
   let t0 = performance.now();

@@ -1,3 +1,4 @@
+import { instanceRowFixture } from './instance-row.js';
 import { sql } from 'kysely';
 import { OPERATION_NAMES } from '../../src/api/operation-names.js';
 import type { Store } from '../../src/store/db.js';
@@ -105,4 +106,39 @@ export async function populate(h: TestHarness): Promise<{ instanceIds: string[] 
     osVersion: '99.04',
   });
   return { instanceIds: ids };
+}
+
+/**
+ * Writes `n` running instance rows of the default account, each with one event, straight into
+ * the database (no API, no provisioning): bulk state for reset tests and the reset benchmark.
+ */
+export async function insertStoredInstances(store: Store, region: string, n: number): Promise<void> {
+  const accountId = (
+    await store.db.selectFrom('accounts').select('id').where('name', '=', 'default').executeTakeFirstOrThrow()
+  ).id;
+  const now = Date.now();
+  for (let i = 0; i < n; i += 250) {
+    const rows = Array.from({ length: Math.min(250, n - i) }, () =>
+      instanceRowFixture({ account_id: accountId, created_at: now }),
+    );
+    await store.transaction(async (tx) => {
+      await tx.insertInto('instances').values(rows).execute();
+      await tx
+        .insertInto('instance_events')
+        .values(
+          rows.map((r) => ({
+            instance_id: r.id,
+            account_id: accountId,
+            region_id: region,
+            at: now,
+            kind: 'status' as const,
+            from_status: 'creating',
+            to_status: 'running',
+            step: '',
+            reason: '',
+          })),
+        )
+        .execute();
+    });
+  }
 }

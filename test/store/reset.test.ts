@@ -5,9 +5,8 @@ import { resetState } from '../../src/domain/operator/reset.js';
 import { catalogFilePath } from '../../src/runtime.js';
 import { type Store, openStore } from '../../src/store/db.js';
 import { AZ, DEVICE_TYPE, REGION, type TestHarness, createHarness, resultOf } from '../helpers/harness.js';
-import { instanceRowFixture } from '../helpers/instance-row.js';
 import { settleAll, spec, create } from '../helpers/instances.js';
-import { GENERATED, dumpState, populate } from '../helpers/state-fixtures.js';
+import { GENERATED, dumpState, insertStoredInstances, populate } from '../helpers/state-fixtures.js';
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -114,38 +113,7 @@ describe('edcps reset (store)', () => {
 
   it('resets 10,000 stored instances in one transaction (time printed, not asserted)', async () => {
     const h = await harness();
-    const accountId = (
-      await h.runtime.store.db
-        .selectFrom('accounts')
-        .select('id')
-        .where('name', '=', 'default')
-        .executeTakeFirstOrThrow()
-    ).id;
-    const now = Date.now();
-    for (let i = 0; i < 10_000; i += 250) {
-      const rows = Array.from({ length: 250 }, () =>
-        instanceRowFixture({ account_id: accountId, created_at: now }),
-      );
-      await h.runtime.store.transaction(async (tx) => {
-        await tx.insertInto('instances').values(rows).execute();
-        await tx
-          .insertInto('instance_events')
-          .values(
-            rows.map((r) => ({
-              instance_id: r.id,
-              account_id: accountId,
-              region_id: REGION,
-              at: now,
-              kind: 'status',
-              from_status: 'creating',
-              to_status: 'running',
-              step: '',
-              reason: '',
-            })),
-          )
-          .execute();
-      });
-    }
+    await insertStoredInstances(h.runtime.store, REGION, 10_000);
     expect(await count(h, 'instances')).toBe(10_000);
     const t0 = performance.now();
     const r = await reset(h);

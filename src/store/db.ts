@@ -189,12 +189,14 @@ const UNREACHABLE = new Set([
   'ENOENT', // a Unix socket path that does not exist
 ]);
 
-/** HOST:PORT of a PostgreSQL URL, as libpq would default them (no user, no password). */
+/**
+ * HOST:PORT of a PostgreSQL URL (no user, no password). Only config.ts reads the environment, so
+ * a host or port left to PGHOST/PGPORT shows as libpq's own default.
+ */
 function postgresAddress(databaseUrl: string): string {
   try {
     const u = new URL(databaseUrl);
-    const host = decodeURIComponent(u.hostname) || process.env.PGHOST || 'localhost';
-    return `${host}:${u.port || process.env.PGPORT || '5432'}`;
+    return `${decodeURIComponent(u.hostname) || 'localhost'}:${u.port || '5432'}`;
   } catch {
     return '(unparsable URL)';
   }

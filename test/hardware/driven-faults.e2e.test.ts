@@ -112,10 +112,11 @@ describe('driven machines when the BMC fails', () => {
   it('a machine that never phones home fails install-os at each deadline, then the instance is in error', async () => {
     const r = await redfishMachine();
     m = r;
-    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 1 });
+    // A deadline long enough for the fake host to fetch its seed on a loaded machine.
+    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 4 });
     s.fake.behaviour = 'silent';
     const id = await createOne(s.sdk());
-    expect(await waitFor(s.sdk(), id, isStable, 80_000)).toBe('error');
+    expect(await waitFor(s.sdk(), id, isStable, 150_000)).toBe('error');
     const last = (await eventsOf(s, id)).at(-1)!;
     expect(last.reason).toMatch(
       new RegExp(
@@ -126,12 +127,12 @@ describe('driven machines when the BMC fails', () => {
     expect(s.fake.boots.length).toBe(5);
     expect(s.fake.boots.every((b) => b.outcome === 'silent')).toBe(true);
     expect((await fetch(`${s.fake.boots.at(-1)!.seedUrl}user-data`)).status).toBe(404);
-  }, 120_000);
+  }, 180_000);
 
   it('a phone-home with a wrong token is refused, and the next network boot completes the install', async () => {
     const r = await redfishMachine();
     m = r;
-    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 2 });
+    s = await serverWithMachine(r, {}, { installTimeoutSeconds: 4 });
     s.fake.behaviour = 'wrong-token';
     const id = await createOne(s.sdk());
     const first = await s.fake.nextBoot(1, { timeoutMs: 20_000 });

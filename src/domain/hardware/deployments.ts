@@ -54,9 +54,12 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
       ? deps.catalog.cleaning
       : deps.catalog.osImages.find((o) => o.osTypeId === osTypeId)?.boot;
 
-  async function nicsOf(instanceId: string): Promise<{ nics: SeedNic[]; hostname: string } | undefined> {
-    const inst = await repo.seedSourceOf(db, instanceId);
-    if (!inst?.device_id) return undefined;
+  type SeedSource = NonNullable<Awaited<ReturnType<typeof repo.seedSourceOf>>>;
+
+  /** The NICs of an instance's machine as its installed system is to configure them. */
+  async function nicsOf(inst: SeedSource): Promise<SeedNic[]> {
+    if (!inst.device_id) return [];
+    const instanceId = inst.id;
     const macs = (await macsOf(db, [inst.device_id])).get(inst.device_id) ?? [];
     const cidrs = await repo.subnetCidrs(db, [inst.subnet_id, inst.extension_subnet_id]);
     const aliases = await repo.aliasRangesOf(db, instanceId);
@@ -74,20 +77,15 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
         },
       ];
     };
-    return {
-      hostname: inst.hostname,
-      nics: [
-        ...nic(0, inst.subnet_id, inst.private_ip, true),
-        ...nic(1, inst.extension_subnet_id, inst.extension_private_ip, false),
-      ],
-    };
+    return [
+      ...nic(0, inst.subnet_id, inst.private_ip, true),
+      ...nic(1, inst.extension_subnet_id, inst.extension_private_ip, false),
+    ];
   }
 
   return {
     profileOf,
 
-    /** Whether `osTypeId` can be installed on a driven machine. */
-    installable: (osTypeId: string): boolean => profileOf('install', osTypeId) !== undefined,
 
     /** Starts (or restarts, for a retry) the deployment `id`; its deadline follows the profile. */
     async begin(p: {
@@ -163,8 +161,9 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
     async seed(token: string, bootBase: string): Promise<SeedData | undefined> {
       const d = await repo.deploymentByToken(db, hashToken(token), Date.now());
       if (!d) return undefined;
-      const net = await nicsOf(d.instance_id);
-      if (!net) return undefined;
+      const inst = await repo.seedSourceOf(db, d.instance_id);
+      if (!inst?.device_id) return undefined;
+      const nics = await nicsOf(inst);
       const phoneHomeUrl = `${bootBase}/boot/v1/phone-home/${token}`;
       if (d.purpose === 'clean') {
         // A cleaning image gets the network and nothing of the tenant's.
@@ -175,11 +174,10 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
           passwordHash: undefined,
           userData: '',
           phoneHomeUrl,
-          nics: net.nics,
+          nics,
           nameservers: [],
         };
       }
-      const inst = (await repo.seedSourceOf(db, d.instance_id))!;
       // A reinstall installs its own target: hostname and key pair as the request gave them.
       const target = inst.action === 'reinstall' ? reinstallTarget(inst.action_input) : {};
       const keypairId = inst.action === 'reinstall' ? (target.keypairId ?? '') : inst.keypair_id;
@@ -190,12 +188,12 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
       const key = await repo.publicKeyOf(db, keypairId);
       return {
         instanceId: d.instance_id,
-        hostname: target.hostname ?? net.hostname,
+        hostname: target.hostname ?? inst.hostname,
         sshAuthorizedKeys: key ? [key] : [],
         passwordHash: secrets.password ? sha512Crypt(secrets.password) : undefined,
         userData: secrets.userData ? Buffer.from(secrets.userData, 'base64').toString('utf8') : '',
         phoneHomeUrl,
-        nics: net.nics,
+        nics,
         nameservers: [],
       };
     },

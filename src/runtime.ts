@@ -24,6 +24,8 @@ export interface Runtime {
   readonly store: Store;
   readonly services: Services;
   readonly catalog: CatalogFile;
+  /** The catalog file's text as loaded at start (a reset re-syncs from exactly this). */
+  readonly catalogText: string;
   readonly log: Logger;
   /** BMC settings, client opener and command gate shared by the reconciler, power sync and admin commands. */
   readonly hardware: Hardware;
@@ -86,7 +88,10 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       // Checked before any key is made: a refused start must not leave this database with
       // credentials nobody was shown.
       const credentials = credentialsFileFor(config);
-      if (explicit === undefined && !(await hasActiveDefaultKey(store))) credentials.assertWritable();
+      // The file is read first: only a file of another database costs the key lookup.
+      if (explicit === undefined && credentials.ownedByAnother() && !(await hasActiveDefaultKey(store))) {
+        credentials.refuse();
+      }
       const r = await services.accounts.ensureDefault(explicit);
       createdCredentials = r.created;
       if (r.created) credentials.write(r.created);
@@ -96,6 +101,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       store,
       services,
       catalog,
+      catalogText: text,
       log,
       hardware: createHardware({ store, secrets }, config.bmc),
       timeMode,
@@ -176,20 +182,22 @@ export function databaseLabel(databaseUrl: string): string {
 function credentialsFileFor(config: Config) {
   const file = path.join(config.dataDir, 'credentials.json');
   const database = databaseLabel(config.databaseUrl);
+  let recorded: unknown;
   return {
-    assertWritable(): void {
-      let recorded: unknown;
+    /** The file exists and records another database than this server's. */
+    ownedByAnother(): boolean {
       try {
         recorded = (JSON.parse(fs.readFileSync(file, 'utf8')) as { database?: unknown }).database;
       } catch {
-        return; // absent or unreadable: nothing of another database's to keep
+        return false; // absent or unreadable: nothing of another database's to keep
       }
-      if (typeof recorded === 'string' && recorded !== database) {
-        throw new ConfigError(
-          `${file} holds the credentials of another database (${recorded}); this server uses ${database}. ` +
-            'Give it a data folder of its own (EDCPS_DATA_DIR), or set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY',
-        );
-      }
+      return typeof recorded === 'string' && recorded !== database;
+    },
+    refuse(): never {
+      throw new ConfigError(
+        `${file} holds the credentials of another database (${String(recorded)}); this server uses ${database}. ` +
+          'Give it a data folder of its own (EDCPS_DATA_DIR), or set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY',
+      );
     },
     write(creds: NewCredentials): void {
       fs.mkdirSync(config.dataDir, { recursive: true });

@@ -43,7 +43,11 @@ export function registerBootRoutes(app: FastifyInstance, o: BootRoutesOptions): 
     { schema: { hide: true } },
     async (req, reply) => {
       const render = SEED_FILES.get(req.params.file);
-      const seed = render ? await o.deployments.seed(req.params.token, o.bootBase()) : undefined;
+      const seed = render
+        ? await o.deployments.seed(req.params.token, o.bootBase(), {
+            credentials: req.params.file === 'user-data',
+          })
+        : undefined;
       if (!render || !seed) return text(reply, 404, 'not found\n');
       const { contentType, body } = render(seed);
       return text(reply, 200, body, `${contentType}; charset=utf-8`);

@@ -27,8 +27,13 @@ function writeStateFile(file: string, value: unknown): number {
   const text = Buffer.from(JSON.stringify(value) + '\n', 'utf8');
   const bytes = /\.gz$/i.test(file) ? gzipSync(text) : text;
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, bytes, { mode: 0o600 });
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
   return bytes.length;
 }
 
@@ -43,15 +48,10 @@ export function registerStateCommands(program: Command): void {
     .option('--json', 'print {"accounts", "removed": {table: rows}}')
     .action((opts: JsonOption & { accounts?: boolean }) =>
       withRuntime(async (rt) => {
-        const [{ resetState }, { loadCatalogFile }, { catalogFilePath }] = await Promise.all([
-          import('../domain/operator/reset.js'),
-          import('../domain/catalog/catalog-file.js'),
-          import('../runtime.js'),
-        ]);
-        const { catalog, text } = loadCatalogFile(catalogFilePath(rt.config));
+        const { resetState } = await import('../domain/operator/reset.js');
         const r = await resetState(rt.services.deps, {
-          catalog,
-          catalogText: text,
+          catalog: rt.catalog,
+          catalogText: rt.catalogText,
           accounts: opts.accounts === true,
         });
         emit(opts, r, () => {

@@ -4,12 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { OPERATION_NAMES } from '../api/operation-names.js';
 import { type LogLevel, type TimeMode, loadConfig } from '../config.js';
-import { loadCatalogFile } from '../domain/catalog/catalog-file.js';
 import type { FaultInput, FaultView } from '../domain/operator/fault-admin.js';
 import { type ResetResult, resetState } from '../domain/operator/reset.js';
 import { type Server, startServer } from '../main.js';
 import { settle, settleDue } from '../provision/settle.js';
-import { catalogFilePath } from '../runtime.js';
 
 /** Access key pair of the default account, as the official SDKs take it. */
 export interface EdcpsCredentials {
@@ -176,8 +174,12 @@ export async function startEdcps(opts: StartEdcpsOptions = {}): Promise<Edcps> {
       }),
       async reset(o = {}) {
         // The file is read again, as `edcps reset` does: the digest recorded is the file's.
-        const { catalog, text } = loadCatalogFile(catalogFilePath(config));
-        return resetState(deps, { catalog, catalogText: text, accounts: o.accounts === true });
+        const rt = server.runtime;
+        return resetState(deps, {
+          catalog: rt.catalog,
+          catalogText: rt.catalogText,
+          accounts: o.accounts === true,
+        });
       },
       async advanceTime(seconds) {
         if (runtime.timeMode !== 'manual') {

@@ -54,8 +54,12 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
       for (;;) {
         const r = await hw.gate.tryWith(bmc.key, () => fn(bmc));
         if (r.ran) return r.value;
-        if (Date.now() > deadline)
-          throw new BmcError('timeout', bmc.key, 'another command on this BMC is still in flight');
+        // Busy is not broken: an OperatorError, so the BMC is not marked unhealthy for it.
+        if (Date.now() > deadline) {
+          throw new OperatorError(
+            `BMC ${bmc.key}: another command on this BMC is still in flight; try again`,
+          );
+        }
         await new Promise((res) => setTimeout(res, 250));
       }
     } finally {
@@ -101,6 +105,7 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
         await recordBmcReading(db, d.id, { power, health: 'ok', message: '', at: Date.now() });
         return { deviceId: d.id, serial: d.serial, power };
       } catch (e) {
+        if (e instanceof OperatorError) throw e;
         const err = asBmcError(e, d.serial);
         await recordBmcReading(db, d.id, { health: 'unhealthy', message: err.message, at: Date.now() });
         throw new OperatorError(err.message);

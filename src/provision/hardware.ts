@@ -16,7 +16,11 @@ export function createHardware(deps: Pick<Deps, 'store' | 'secrets'>, cfg?: BmcC
   return {
     cfg: c,
     open: bmcOpener(c, deps.secrets),
-    // A lock outlives a step's exchanges (a few, each bounded by the timeout) with room to spare.
-    gate: createBmcGate(deps.store.db, { concurrency: c.concurrency, lockMs: c.timeoutMs * 6 }),
+    // A lock outlives what runs under it: a step's few exchanges, or `devices power` waiting for
+    // a power transition (bounded by the power timeout).
+    gate: createBmcGate(deps.store.db, {
+      concurrency: c.concurrency,
+      lockMs: Math.max(c.timeoutMs * 6, c.powerTimeoutMs + c.timeoutMs),
+    }),
   };
 }

@@ -37,10 +37,12 @@ export function createPowerSync(deps: Pick<Deps, 'store' | 'clock' | 'log'>, hw:
     // A step is driving this machine: it reads the power itself, and a read here would only
     // compete with it for the BMC's lock (a slow BMC could starve the step).
     if (instance && instance.action !== null) return;
-    const bmc = hw.open(d);
     const at = Date.now();
+    let bmc: ReturnType<typeof hw.open> | undefined;
     try {
-      const r = await hw.gate.tryWith(bmc.key, () => bmc.power());
+      bmc = hw.open(d);
+      const client = bmc;
+      const r = await hw.gate.tryWith(client.key, () => client.power());
       if (!r.ran) return; // a step is talking to this BMC now: next interval
       if (r.value !== 'on' && r.value !== 'off') {
         // Mid-transition (someone is rebooting it): where it ends up is for the next read to say.
@@ -69,16 +71,16 @@ export function createPowerSync(deps: Pick<Deps, 'store' | 'clock' | 'log'>, hw:
           from_status: from,
           to_status: to,
           step: '',
-          reason: `power sync: BMC ${bmc.key} reports the machine ${power}, outside edcps`,
+          reason: `power sync: BMC ${client.key} reports the machine ${power}, outside edcps`,
         });
       });
     } catch (e) {
-      const err = asBmcError(e, bmc.key);
+      const err = asBmcError(e, bmc?.key ?? d.serial);
       await recordBmcReading(store.db, d.id, { health: 'unhealthy', message: err.message, at }).catch(
         () => undefined,
       );
     } finally {
-      await bmc.close().catch(() => undefined);
+      await bmc?.close().catch(() => undefined);
     }
   }
 

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../auth/canonical.js';
 import { type BootProfile, DEFAULT_INSTALL_TIMEOUT_SECONDS } from '../catalog/catalog-file.js';
 import type { Deps } from '../deps.js';
 import { formatIp, parseCidr } from '../network/ipv4.js';
@@ -15,7 +16,7 @@ export interface IpxeAnswer {
   script: string;
 }
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const hashToken = sha256Hex;
 
 /** `SHA256:…` of an OpenSSH public key line, as `ssh-keygen -l` prints it; '' when it is not one. */
 function fingerprint(line: string): string {
@@ -85,7 +86,6 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
 
   return {
     profileOf,
-
 
     /** Starts (or restarts, for a retry) the deployment `id`; its deadline follows the profile. */
     async begin(p: {
@@ -157,8 +157,16 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
       };
     },
 
-    /** The seed of a live token, or undefined (unknown, used, expired). */
-    async seed(token: string, bootBase: string): Promise<SeedData | undefined> {
+    /**
+     * The seed of a live token, or undefined (unknown, used, expired, or secrets that cannot be
+     * opened under this master key). `credentials: false` leaves out the password hash and user
+     * data (files that do not carry them need neither the unsealing nor the 5,000-round hash).
+     */
+    async seed(
+      token: string,
+      bootBase: string,
+      o: { credentials?: boolean } = {},
+    ): Promise<SeedData | undefined> {
       const d = await repo.deploymentByToken(db, hashToken(token), Date.now());
       if (!d) return undefined;
       const inst = await repo.seedSourceOf(db, d.instance_id);
@@ -181,10 +189,14 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
       // A reinstall installs its own target: hostname and key pair as the request gave them.
       const target = inst.action === 'reinstall' ? reinstallTarget(inst.action_input) : {};
       const keypairId = inst.action === 'reinstall' ? (target.keypairId ?? '') : inst.keypair_id;
-      const secrets =
-        inst.secrets_sealed === null
-          ? {}
-          : (JSON.parse(deps.secrets.open(inst.secrets_sealed)) as { password?: string; userData?: string });
+      let secrets: { password?: string; userData?: string } = {};
+      if (o.credentials !== false && inst.secrets_sealed !== null) {
+        try {
+          secrets = JSON.parse(deps.secrets.open(inst.secrets_sealed)) as typeof secrets;
+        } catch {
+          return undefined; // sealed under another master key: nothing to serve
+        }
+      }
       const key = await repo.publicKeyOf(db, keypairId);
       return {
         instanceId: d.instance_id,

@@ -79,9 +79,13 @@ export function parseStateFile(data: unknown, source: string): StateFile {
     if (typeof f[k] !== 'string') bad(`"${k}" is not a string`);
   }
   if (!Array.isArray(f.tables)) return bad('"tables" is not a list');
+  const names = new Set<string>();
   for (const [i, t] of (f.tables as unknown[]).entries()) {
     const tr = t as Partial<TableRows> | null;
     if (typeof tr !== 'object' || tr === null || typeof tr.name !== 'string') bad(`tables[${i}] has no name`);
+    // Loading keeps one list per table: a second one would be dropped without a word.
+    if (names.has(tr!.name!)) bad(`table ${tr!.name} appears twice`);
+    names.add(tr!.name!);
     if (!Array.isArray(tr!.columns) || !tr!.columns.every((c) => typeof c === 'string'))
       bad(`tables[${i}] (${tr!.name}) has no column list`);
     if (!Array.isArray(tr!.rows)) bad(`tables[${i}] (${tr!.name}) has no row list`);

@@ -55,11 +55,15 @@ export function createHardwareDriver(
       journal.step && journal.step.run === run && journal.step.step === req.step ? journal.step : undefined;
     const save = (j: DeviceJournal) =>
       saveDriverStates(store.db, [{ deviceId: device.id, state: JSON.stringify(j) }], now());
-    const opened = deps.open(device);
     // What the step last read of the machine's power, kept on the device for `devices list`.
     let seen: PowerReading | undefined;
-    const bmc: BmcClient = { ...opened, power: async () => (seen = await opened.power()) };
+    let opened: BmcClient | undefined;
     try {
+      // Inside the try: a password sealed under another key or an unreadable CA file fails this
+      // device's step, not the whole batch.
+      const client = deps.open(device);
+      opened = client;
+      const bmc: BmcClient = { ...client, power: async () => (seen = await client.power()) };
       const r = await deps.gate.tryWith(bmc.key, async () => {
         const t = now();
         const result = await runHardwareStep({
@@ -102,7 +106,7 @@ export function createHardwareDriver(
       if (power) await recordBmcReading(store.db, device.id, { power, health: 'ok', message: '', at: now() });
       return r.value;
     } catch (e) {
-      const err = asBmcError(e, bmc.key);
+      const err = asBmcError(e, opened?.key ?? device.serial);
       await recordBmcReading(store.db, device.id, {
         health: 'unhealthy',
         message: err.message,
@@ -110,7 +114,7 @@ export function createHardwareDriver(
       }).catch(() => undefined);
       return { kind: 'failed', retryable: err.retryable, message: err.message };
     } finally {
-      await opened.close().catch(() => undefined);
+      await opened?.close().catch(() => undefined);
     }
   }
   return {

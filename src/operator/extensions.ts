@@ -8,6 +8,8 @@ import { PACKAGE_ROOT } from '../resources.js';
 import type { Runtime } from '../runtime.js';
 import { recordRequest } from './metrics.js';
 import { scrapeGauges } from './scrape.js';
+import { consoleStatic } from './console-static.js';
+import { instanceEventsRoute } from './instance-events-route.js';
 import { registerOpenApi } from './openapi.js';
 import { renderMetrics } from './metrics.js';
 
@@ -71,7 +73,13 @@ export function operatorExtensions(runtime: Runtime): {
     );
   };
   return {
-    plugins: [(app) => registerOpenApi(app, VERSION), metricsRoute, progressRoute],
+    plugins: [
+      (app) => registerOpenApi(app, VERSION),
+      metricsRoute,
+      progressRoute,
+      consoleStatic(),
+      instanceEventsRoute(runtime),
+    ],
     hooks: { beforeOperation: faultHook(runtime), onAnswered: recordRequest },
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
+import { registerAdminRoutes } from './admin/admin-routes.js';
 import { buildApp } from './app.js';
 import { registerBootRoutes } from './boot/boot-routes.js';
 import { createDeploymentService } from './domain/hardware/deployments.js';
@@ -39,7 +40,8 @@ export async function startServer(config: Config): Promise<Server> {
     signatureWindowSeconds: config.signatureWindowSeconds,
     bodyLimit: config.bodyLimit,
     now: () => Date.now(),
-    extensions: [...ext.plugins, bootRoutes],
+    // The operator API (/admin/v1) and whoami, signed with the same window as the JD API.
+    extensions: [...ext.plugins, bootRoutes, (app) => registerAdminRoutes(app, runtime)],
     ...ext.hooks,
   });
   const stopBackground = startBackground(runtime);

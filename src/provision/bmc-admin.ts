@@ -37,10 +37,11 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
 
   async function drivenDevice(idOrSerial: string): Promise<DrivenDeviceRow> {
     const d = await findDrivenDevice(db, idOrSerial);
-    if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
+    if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`, 'NOT_FOUND');
     if (d.bmc_driver === '') {
       throw new OperatorError(
         `device ${d.serial} is simulated: it has no BMC (enroll one with edcps devices set-bmc)`,
+        'FAILED_PRECONDITION',
       );
     }
     return d;
@@ -58,6 +59,7 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
         if (Date.now() > deadline) {
           throw new OperatorError(
             `BMC ${bmc.key}: another command on this BMC is still in flight; try again`,
+            'FAILED_PRECONDITION',
           );
         }
         await new Promise((res) => setTimeout(res, 250));
@@ -94,6 +96,7 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
         throw new OperatorError(
           `device ${d.serial} carries instance ${d.instance_id}: change its power through the instance ` +
             '(startInstance, stopInstance, restartInstance), or pass --force',
+          'FAILED_PRECONDITION',
         );
       }
       try {
@@ -108,7 +111,8 @@ export function createBmcAdmin(deps: Pick<Deps, 'store'>, hw: Hardware) {
         if (e instanceof OperatorError) throw e;
         const err = asBmcError(e, d.serial);
         await recordBmcReading(db, d.id, { health: 'unhealthy', message: err.message, at: Date.now() });
-        throw new OperatorError(err.message);
+        // The BMC did not do it (unreachable, refused, timed out): the machine's side, not the request's.
+        throw new OperatorError(err.message, 'UNAVAILABLE');
       }
     },
 

@@ -6,6 +6,7 @@ import { ipPoolHints } from './migrations/0003-ip-pool-hints.js';
 import { nonceLog } from './migrations/0004-nonce-log.js';
 import { bmc } from './migrations/0005-bmc.js';
 import { deployments } from './migrations/0006-deployments.js';
+import { accountRoles } from './migrations/0007-account-roles.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -16,6 +17,7 @@ function provider(store: Store): MigrationProvider {
       '0004-nonce-log': nonceLog(store.dialect),
       '0005-bmc': bmc(),
       '0006-deployments': deployments(),
+      '0007-account-roles': accountRoles(),
     }),
   };
 }

@@ -3,12 +3,19 @@
  * them to domain records. Times are epoch milliseconds (BIGINT); flags are 0/1 integers so both
  * dialects behave alike.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+
+export type AccountRole = 'user' | 'operator';
+export type AccountStatus = 'active' | 'disabled';
 
 export interface AccountsTable {
   id: string;
   name: string;
   created_at: number;
+  /** Migration 0007: only an active operator's keys may call the operator API (/admin/v1). */
+  role: ColumnType<AccountRole, AccountRole | undefined, AccountRole>;
+  /** Migration 0007: a disabled account's keys get 403 on every signed endpoint. */
+  status: ColumnType<AccountStatus, AccountStatus | undefined, AccountStatus>;
 }
 
 export interface AccessKeysTable {

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { checkRequestShape, parseAuthorization, signatureMatches } from '../../auth/verify.js';
-import type { AccountService } from '../../domain/account/account-service.js';
-import { unauthenticated } from '../../domain/errors.js';
+import type { AccountRole, AccountService } from '../../domain/account/account-service.js';
+import { ApiError, unauthenticated } from '../../domain/errors.js';
 import { EMPTY } from './body.js';
 
 export interface SignatureOptions {
@@ -19,12 +19,28 @@ function headerMap(request: FastifyRequest): Record<string, string | undefined> 
   return out;
 }
 
+/** Who signed a request: the account, its name and role. */
+export interface SignedCaller {
+  accountId: string;
+  name: string;
+  role: AccountRole;
+}
+
 /**
  * Verifies JDCLOUD2/JDCLOUD3 signatures (reference §a.6) and returns the caller's account id.
  * Every failure is 401 UNAUTHENTICATED saying which check failed, never the expected signature.
  * The nonce is recorded only after the signature matched, so forged requests cannot burn nonces.
+ * A disabled account's correctly signed request is 403 HTTP_FORBIDDEN.
  */
 export async function authenticate(request: FastifyRequest, opts: SignatureOptions): Promise<string> {
+  return (await authenticateCaller(request, opts)).accountId;
+}
+
+/** As `authenticate`, returning the caller's name and role too (the operator API's role check). */
+export async function authenticateCaller(
+  request: FastifyRequest,
+  opts: SignatureOptions,
+): Promise<SignedCaller> {
   const headers = headerMap(request);
   const auth = parseAuthorization(headers.authorization);
   if (typeof auth === 'string') throw unauthenticated(auth);
@@ -51,5 +67,8 @@ export async function authenticate(request: FastifyRequest, opts: SignatureOptio
   if (!(await opts.accounts.rememberNonce(auth.accessKeyId, nonce, at + windowMs))) {
     throw unauthenticated('nonce was already used (replayed request)');
   }
-  return key.accountId;
+  // Only after the signature matched: an unsigned caller learns nothing about the account.
+  const name = key.name ?? key.accountId;
+  if (key.status === 'disabled') throw new ApiError('HTTP_FORBIDDEN', `account ${name} is disabled`);
+  return { accountId: key.accountId, name, role: key.role ?? 'user' };
 }

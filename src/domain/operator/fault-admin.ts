@@ -6,7 +6,7 @@ import { type ErrorStatus, STATUS_CODES } from '../errors.js';
 import { newId } from '../ids.js';
 import { allStepNames } from '../instance/states.js';
 import { operationFaultCache } from './faults.js';
-import { OperatorError, known } from './operator-error.js';
+import { OperatorError, known, operatorNotFound } from './operator-error.js';
 
 export interface FaultInput {
   operation?: string;
@@ -64,13 +64,13 @@ export function faultView(f: FaultRow): FaultView {
 function checkCommon(input: FaultInput): { remaining: number | null; probability: number | null } {
   const { times, probability } = input;
   if (times !== undefined && (!Number.isInteger(times) || times < 1 || times > 1_000_000)) {
-    throw new OperatorError('times must be an integer in [1, 1000000]');
+    throw new OperatorError('times must be an integer in [1, 1000000]', 'OUT_OF_RANGE');
   }
   if (probability !== undefined && (!(probability > 0) || probability > 1)) {
-    throw new OperatorError('probability must be a number in (0, 1]');
+    throw new OperatorError('probability must be a number in (0, 1]', 'OUT_OF_RANGE');
   }
   if (input.message !== undefined && [...input.message].length > 512) {
-    throw new OperatorError('message must not exceed 512 characters');
+    throw new OperatorError('message must not exceed 512 characters', 'OUT_OF_RANGE');
   }
   // Without either, the fault fires once; with only a probability it keeps firing on that share.
   const remaining = times ?? (probability !== undefined ? null : 1);
@@ -94,6 +94,7 @@ export function createFaultAdmin(deps: Deps) {
     if (!Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_FAULT_DELAY_MS) {
       throw new OperatorError(
         `delay must be an integer number of milliseconds in [0, ${MAX_FAULT_DELAY_MS}]`,
+        'OUT_OF_RANGE',
       );
     }
     let status = '';
@@ -104,7 +105,7 @@ export function createFaultAdmin(deps: Deps) {
       status = input.status;
       code = input.code ?? STATUS_CODES[input.status as ErrorStatus];
       if (!Number.isInteger(code) || code < 400 || code > 599) {
-        throw new OperatorError('code must be an HTTP error status in [400, 599]');
+        throw new OperatorError('code must be an HTTP error status in [400, 599]', 'OUT_OF_RANGE');
       }
     } else if (input.code !== undefined) {
       throw new OperatorError(`status is required with code (one of ${ERROR_STATUSES.join(', ')})`);
@@ -189,7 +190,7 @@ export function createFaultAdmin(deps: Deps) {
     async clearFaults(faultId?: string): Promise<number> {
       const n = await repo.deleteFaults(db, faultId);
       operationFaultCache(deps).clear();
-      if (faultId !== undefined && n === 0) throw new OperatorError(`no fault "${faultId}"`);
+      if (faultId !== undefined && n === 0) throw operatorNotFound(`no fault "${faultId}"`);
       return n;
     },
   };

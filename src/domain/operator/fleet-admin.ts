@@ -10,7 +10,14 @@ import { displayBmcUrl } from '../hardware/bmc-address.js';
 import { type BmcInput, SIMULATED, bmcColumns } from '../hardware/bmc-enrollment.js';
 import { normalizeMacs } from '../hardware/mac.js';
 import { newId } from '../ids.js';
-import { OperatorError, known } from './operator-error.js';
+import type { ErrorStatus } from '../errors.js';
+import {
+  OperatorError,
+  known,
+  operatorDuplicate,
+  operatorNotFound,
+  operatorPrecondition,
+} from './operator-error.js';
 
 export interface DeviceInput extends BmcInput {
   region: string;
@@ -118,19 +125,27 @@ export function createFleetAdmin(deps: Deps) {
   const { store } = deps;
   const db = store.db;
 
-  async function requireRegion(exec: Executor, region: string): Promise<void> {
+  /** `status`: NOT_FOUND when the region names what the request is about (an API path). */
+  async function requireRegion(exec: Executor, region: string, status?: ErrorStatus): Promise<void> {
     const regions = await catalogRepo.listRegions(exec);
     if (!regions.some((r) => r.id === region)) {
       throw known(
         'region',
         region,
         regions.map((r) => r.id),
+        undefined,
+        status,
       );
     }
   }
 
-  async function requireDeviceType(exec: Executor, region: string, deviceType: string): Promise<void> {
-    await requireRegion(exec, region);
+  async function requireDeviceType(
+    exec: Executor,
+    region: string,
+    deviceType: string,
+    status: { region?: ErrorStatus; deviceType?: ErrorStatus } = {},
+  ): Promise<void> {
+    await requireRegion(exec, region, status.region);
     const types = await catalogRepo.listDeviceTypes(exec, region);
     if (!types.some((t) => t.device_type === deviceType)) {
       throw known(
@@ -138,6 +153,7 @@ export function createFleetAdmin(deps: Deps) {
         deviceType,
         types.map((t) => t.device_type),
         region,
+        status.deviceType,
       );
     }
   }
@@ -159,9 +175,9 @@ export function createFleetAdmin(deps: Deps) {
           const d = inputs[i]!;
           return d.source === undefined ? undefined : `${d.source}: device ${i + 1} (serial ${d.serial})`;
         };
-        const refuse = (i: number, message: string) => {
+        const refuse = (i: number, message: string, status?: ErrorStatus) => {
           const l = label(i);
-          return new OperatorError(l === undefined ? message : `${l}: ${message}`);
+          return new OperatorError(l === undefined ? message : `${l}: ${message}`, status);
         };
         /** serial → index of its entry */
         const serials = new Map<string, number>();
@@ -230,21 +246,25 @@ export function createFleetAdmin(deps: Deps) {
         if (taken.length > 0) {
           const first = serials.get(taken[0]!)!;
           if (inputs[first]!.source === undefined) {
-            throw new OperatorError(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
+            throw operatorDuplicate(`device serial already exists: ${taken.slice(0, 5).join(', ')}`);
           }
           const more = taken.length > 1 ? ` (and ${taken.length - 1} more entries)` : '';
-          throw refuse(first, `a device with this serial already exists${more}`);
+          throw refuse(first, `a device with this serial already exists${more}`, 'ALREADY_EXISTS');
         }
         const usedMacs = await bmcRepo.takenMacs(tx, [...macOwner.keys()]);
         if (usedMacs.length > 0) {
           const first = macOwner.get(usedMacs[0]!)!;
           if (inputs[first]!.source === undefined) {
-            throw new OperatorError(
+            throw operatorDuplicate(
               `MAC already recorded for another device: ${usedMacs.slice(0, 5).join(', ')}`,
             );
           }
           const more = usedMacs.length > 1 ? ` (and ${usedMacs.length - 1} more)` : '';
-          throw refuse(first, `MAC ${usedMacs[0]} already recorded for another device${more}`);
+          throw refuse(
+            first,
+            `MAC ${usedMacs[0]} already recorded for another device${more}`,
+            'ALREADY_EXISTS',
+          );
         }
         const views: DeviceView[] = [];
         for (let from = 0; from < inputs.length; from += ADD_BATCH) {
@@ -310,7 +330,7 @@ export function createFleetAdmin(deps: Deps) {
     /** One device by id or serial; OperatorError when there is none. */
     async device(idOrSerial: string): Promise<DeviceView> {
       const d = await repo.findDevice(db, idOrSerial);
-      if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
+      if (!d) throw operatorNotFound(`no device with id or serial "${idOrSerial}"`);
       return (await viewsOf(db, [d]))[0]!;
     },
 
@@ -327,13 +347,13 @@ export function createFleetAdmin(deps: Deps) {
     ): Promise<DeviceView> {
       return store.transaction(async (tx) => {
         const d = await repo.findDevice(tx, idOrSerial);
-        if (!d) throw new OperatorError(`no device with id or serial "${idOrSerial}"`);
+        if (!d) throw operatorNotFound(`no device with id or serial "${idOrSerial}"`);
         const where = `device ${d.serial}`;
         const cols = bmcColumns(input, deps.secrets, where, Date.now());
         // With force an operator may give up on a machine whose BMC is gone for good: the
         // instance can then be deleted (on the simulated driver) and the device retired.
         if (!force && d.instance_id !== null && (cols.bmc_driver === '') !== (d.bmc_driver === '')) {
-          throw new OperatorError(
+          throw operatorPrecondition(
             `${where} carries instance ${d.instance_id}: it cannot switch between simulated and driven until the instance is deleted (or pass --force)`,
           );
         }
@@ -341,7 +361,7 @@ export function createFleetAdmin(deps: Deps) {
           const macs = normalizeMacs(input.macs, where);
           const used = await bmcRepo.takenMacs(tx, macs, d.id);
           if (used.length > 0) {
-            throw new OperatorError(`${where}: MAC already recorded for another device: ${used.join(', ')}`);
+            throw operatorDuplicate(`${where}: MAC already recorded for another device: ${used.join(', ')}`);
           }
           await bmcRepo.setMacs(tx, d.id, macs);
         }
@@ -356,16 +376,16 @@ export function createFleetAdmin(deps: Deps) {
       if (await repo.retireDevice(db, serial))
         return (await viewsOf(db, [(await repo.findDeviceBySerial(db, serial))!]))[0]!;
       const d = await repo.findDeviceBySerial(db, serial);
-      if (!d) throw new OperatorError(`no device with serial "${serial}"`);
-      if (d.status === 'retired') throw new OperatorError(`device ${serial} is already retired`);
-      throw new OperatorError(
+      if (!d) throw operatorNotFound(`no device with serial "${serial}"`);
+      if (d.status === 'retired') throw operatorPrecondition(`device ${serial} is already retired`);
+      throw operatorPrecondition(
         `device ${serial} carries instance ${d.instance_id ?? '(being allocated)'}; delete the instance first`,
       );
     },
 
     /** Device types of a region with their sale flag and device counts per status. */
     async deviceTypes(region: string) {
-      await requireRegion(db, region);
+      await requireRegion(db, region, 'NOT_FOUND');
       const [types, counts] = await Promise.all([
         catalogRepo.listDeviceTypes(db, region),
         repo.countByTypeAndStatus(db, region),
@@ -385,7 +405,7 @@ export function createFleetAdmin(deps: Deps) {
 
     /** Marks a device type sold out (describeDeviceStock reports 0, createInstances refuses) or back on sale. */
     async setSoldOut(region: string, deviceType: string, soldOut: boolean) {
-      await requireDeviceType(db, region, deviceType);
+      await requireDeviceType(db, region, deviceType, { region: 'NOT_FOUND', deviceType: 'NOT_FOUND' });
       await catalogRepo.setSoldOut(db, region, deviceType, soldOut);
       return { region, deviceType, soldOut };
     },
@@ -395,7 +415,7 @@ export function createFleetAdmin(deps: Deps) {
      * version (they may be omitted, and must match when given); a new image needs all three.
      */
     async addOs(input: OsInput) {
-      await requireDeviceType(db, input.region, input.deviceType);
+      await requireDeviceType(db, input.region, input.deviceType, { region: 'NOT_FOUND' });
       if (input.osTypeId !== undefined && !/^o-[a-z0-9]{28}$/.test(input.osTypeId)) {
         throw new OperatorError('OS type id must be "o-" followed by 28 lowercase letters or digits');
       }
@@ -403,7 +423,7 @@ export function createFleetAdmin(deps: Deps) {
       const pick = (field: string, given: string | undefined, had: string | undefined) => {
         if (had !== undefined) {
           if (given !== undefined && given !== had) {
-            throw new OperatorError(`OS ${input.osTypeId} already exists with ${field} "${had}"`);
+            throw operatorDuplicate(`OS ${input.osTypeId} already exists with ${field} "${had}"`);
           }
           return had;
         }
@@ -418,7 +438,7 @@ export function createFleetAdmin(deps: Deps) {
         os_version: pick('OS version', input.osVersion, existing?.os_version),
       };
       if (!(await adminRepo.addOsImage(db, row))) {
-        throw new OperatorError(`${input.deviceType} in ${input.region} already offers OS ${row.id}`);
+        throw operatorDuplicate(`${input.deviceType} in ${input.region} already offers OS ${row.id}`);
       }
       return {
         osTypeId: row.id,
@@ -432,7 +452,7 @@ export function createFleetAdmin(deps: Deps) {
 
     /** Offers a RAID type on a device type; an existing id keeps its definition as for OS images. */
     async addRaid(input: RaidInput) {
-      await requireDeviceType(db, input.region, input.deviceType);
+      await requireDeviceType(db, input.region, input.deviceType, { region: 'NOT_FOUND' });
       if (input.raidTypeId !== undefined && !/^r-[a-z0-9]{28}$/.test(input.raidTypeId)) {
         throw new OperatorError('RAID type id must be "r-" followed by 28 lowercase letters or digits');
       }
@@ -440,7 +460,7 @@ export function createFleetAdmin(deps: Deps) {
       const pick = (field: string, given: string | undefined, had: string | undefined, max: number) => {
         if (had !== undefined) {
           if (given !== undefined && given !== had) {
-            throw new OperatorError(`RAID ${input.raidTypeId} already exists with ${field} "${had}"`);
+            throw operatorDuplicate(`RAID ${input.raidTypeId} already exists with ${field} "${had}"`);
           }
           return had;
         }
@@ -460,7 +480,7 @@ export function createFleetAdmin(deps: Deps) {
         description: existing?.description ?? input.description?.trim() ?? '',
       };
       if (!(await adminRepo.addRaidType(db, row))) {
-        throw new OperatorError(`${input.deviceType} in ${input.region} already offers RAID ${row.id}`);
+        throw operatorDuplicate(`${input.deviceType} in ${input.region} already offers RAID ${row.id}`);
       }
       return {
         raidTypeId: row.id,

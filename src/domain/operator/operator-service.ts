@@ -6,7 +6,8 @@ import { isoTime } from '../clock.js';
 import type { Caller, Deps } from '../deps.js';
 import { createFaultAdmin } from './fault-admin.js';
 import { createFleetAdmin } from './fleet-admin.js';
-import { OperatorError, known } from './operator-error.js';
+import { createFleetListing } from './fleet-listing.js';
+import { OperatorError, known, operatorNotFound } from './operator-error.js';
 import { describeInstanceProgress } from './progress.js';
 import { SimTimeBackwardsError, advanceSimTime, readSimTime, setSimTime } from './sim-clock.js';
 
@@ -31,11 +32,12 @@ export function createOperatorService(deps: Deps) {
   const accounts = createAccountService(deps);
   const requireRegion = async (region: string) => {
     const regions = (await listRegions(db)).map((r) => r.id);
-    if (!regions.includes(region)) throw known('region', region, regions);
+    if (!regions.includes(region)) throw known('region', region, regions, undefined, 'NOT_FOUND');
   };
   return {
     ...createFaultAdmin(deps),
     ...createFleetAdmin(deps),
+    ...createFleetListing(deps),
 
     /** The caller's instance and its in-flight step (signed extension endpoint). */
     instanceProgress: (caller: Caller, instanceId: string) =>
@@ -43,13 +45,16 @@ export function createOperatorService(deps: Deps) {
 
     /** Refuses an instance id that does not exist (any account): operator commands name instances directly. */
     async requireInstance(instanceId: string): Promise<void> {
-      if (!(await instanceExists(db, instanceId))) throw new OperatorError(`no instance "${instanceId}"`);
+      if (!(await instanceExists(db, instanceId))) throw operatorNotFound(`no instance "${instanceId}"`);
     },
+
+    /** True when an instance with this id exists (any account). */
+    instanceKnown: (instanceId: string): Promise<boolean> => instanceExists(db, instanceId),
 
     /** Every recorded state change and step of an instance, oldest first; kept after deletion. */
     async events(instanceId: string): Promise<{ instanceId: string; events: EventView[] }> {
       const rows = await listEvents(db, instanceId);
-      if (rows.length === 0) throw new OperatorError(`no events recorded for instance "${instanceId}"`);
+      if (rows.length === 0) throw operatorNotFound(`no events recorded for instance "${instanceId}"`);
       return {
         instanceId,
         events: rows.map((e) => ({
@@ -78,7 +83,7 @@ export function createOperatorService(deps: Deps) {
       for (const [k, v] of Object.entries(change) as [keyof Quota, number | undefined][]) {
         if (v === undefined) continue;
         if (!Number.isInteger(v) || v < 0 || v > MAX_QUOTA) {
-          throw new OperatorError(`${k} quota must be an integer in [0, ${MAX_QUOTA}]`);
+          throw new OperatorError(`${k} quota must be an integer in [0, ${MAX_QUOTA}]`, 'OUT_OF_RANGE');
         }
         given[k] = v;
       }
@@ -97,7 +102,7 @@ export function createOperatorService(deps: Deps) {
     /** Moves manual-mode time forward; the reconciler acts on it at its next pass. */
     async advanceTime(seconds: number): Promise<{ now: string; epochMs: number; advancedSeconds: number }> {
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 10 * 365 * 86_400) {
-        throw new OperatorError('seconds must be a number in (0, 315360000]');
+        throw new OperatorError('seconds must be a number in (0, 315360000]', 'OUT_OF_RANGE');
       }
       const ms = await advanceSimTime(deps.store, seconds);
       return { now: isoTime(ms), epochMs: ms, advancedSeconds: seconds };
@@ -109,7 +114,7 @@ export function createOperatorService(deps: Deps) {
      */
     async setTime(epochMs: number): Promise<{ now: string; epochMs: number }> {
       if (!Number.isSafeInteger(epochMs) || epochMs < 0) {
-        throw new OperatorError('time must be an instant after 1970-01-01T00:00:00Z');
+        throw new OperatorError('time must be an instant after 1970-01-01T00:00:00Z', 'OUT_OF_RANGE');
       }
       try {
         const ms = await setSimTime(deps.store, epochMs);

@@ -15,6 +15,11 @@ export interface ResetOptions {
   catalogText: string;
   /** Also delete every account but `default` (with their keys) and every quota. */
   accounts?: boolean;
+  /**
+   * With `accounts`, accounts kept besides `default` (with their keys): the operator API passes
+   * its caller, so a reset asked for over HTTP does not delete the account that asked.
+   */
+  keepAccountIds?: readonly string[];
   /** Wall-clock now (epoch ms); simulated time is raised to it, never lowered. */
   wallNow?: number;
 }
@@ -66,8 +71,9 @@ export function forgetCachedState(store: Store): void {
  *   types back to the file); the catalog's devices re-created, free, simulated, without MACs;
  *   devices an operator added stay as enrolled (BMC, MACs, retired or not) but carry no
  *   instance; public IP pools as the catalog lists them, all free;
- * - accounts, keys and quotas kept; with `accounts`, only the `default` account and its keys
- *   remain and every quota returns to the defaults;
+ * - accounts, keys and quotas kept (with their role and status); with `accounts`, only the
+ *   `default` account (an active user again) and its keys remain, plus `keepAccountIds`, and
+ *   every quota returns to the defaults;
  * - simulated time raised to wall time if it is behind (as a fresh start would set it), never
  *   lowered: running servers never step their clock back; nonces are kept (replay protection).
  * Takes effect for the next request of every process sharing the database. Idempotent.
@@ -84,6 +90,7 @@ export async function resetState(
     catalogSerials: catalogSerials(opts.catalog),
     accounts: opts.accounts === true,
     keepAccount: DEFAULT_ACCOUNT,
+    keepAccountIds: opts.keepAccountIds ?? [],
     settingFloors: [{ key: SIM_TIME_KEY, atLeast: wallNow }],
   };
   let removed: ResetCounts;

@@ -8,7 +8,7 @@ import {
 import { isoTime } from '../clock.js';
 import { SEEDED_STARTS_KEY } from '../ids.js';
 import type { Deps } from '../deps.js';
-import { OperatorError } from './operator-error.js';
+import { OperatorError, operatorPrecondition } from './operator-error.js';
 import { forgetCachedState } from './reset.js';
 import { SERVER_TIME_MODE_KEY, SIM_TIME_KEY } from './sim-clock.js';
 
@@ -47,7 +47,8 @@ export interface LoadResult {
 /** Reads the whole state at one instant. Throws only on database errors. */
 export async function saveState(deps: Pick<Deps, 'store' | 'secrets'>): Promise<StateFile> {
   const { migration, tables } = await readState(deps.store);
-  if (migration === undefined) throw new OperatorError('the database has no schema yet (run edcps migrate)');
+  if (migration === undefined)
+    throw operatorPrecondition('the database has no schema yet (run edcps migrate)');
   return {
     format: STATE_FORMAT,
     version: STATE_VERSION,
@@ -118,13 +119,13 @@ export async function loadState(
     opened = undefined;
   }
   if (opened !== KEY_CHECK_TEXT) {
-    throw new OperatorError(
+    throw operatorPrecondition(
       `${source} was saved under another master key; load it with the same EDCPS_MASTER_KEY`,
     );
   }
   const known = await latestMigration(deps.store.db);
   if (known === undefined || file.migration > known) {
-    throw new OperatorError(
+    throw operatorPrecondition(
       `${source} was saved by a newer edcps (migration ${file.migration}); this one knows up to ${known ?? 'none'}`,
     );
   }

@@ -1,8 +1,15 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db.js';
-import type { AccessKeysTable, AccountsTable, NonceLogTable, QuotasTable } from '../tables.js';
+import type {
+  AccessKeysTable,
+  AccountRole,
+  AccountStatus,
+  AccountsTable,
+  NonceLogTable,
+  QuotasTable,
+} from '../tables.js';
 
-export type AccountRow = AccountsTable;
+export type AccountRow = Selectable<AccountsTable>;
 export type AccessKeyRow = AccessKeysTable;
 export type QuotaRow = QuotasTable;
 
@@ -16,9 +23,61 @@ export const findAccount = (db: Executor, idOrName: string): Promise<AccountRow 
 export const listAccounts = (db: Executor): Promise<AccountRow[]> =>
   db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
 
-export async function insertAccount(db: Executor, row: AccountRow): Promise<void> {
+export async function insertAccount(db: Executor, row: Insertable<AccountsTable>): Promise<void> {
   await db.insertInto('accounts').values(row).execute();
 }
+
+/** One page of accounts in creation order, and how many there are. */
+export async function listAccountsPage(
+  db: Executor,
+  page: { offset: number; pageSize: number },
+): Promise<{ rows: AccountRow[]; totalCount: number }> {
+  const [rows, count] = await Promise.all([
+    db
+      .selectFrom('accounts')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(page.pageSize)
+      .offset(page.offset)
+      .execute(),
+    db
+      .selectFrom('accounts')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst(),
+  ]);
+  return { rows, totalCount: Number(count?.n ?? 0) };
+}
+
+/** Sets an account's status; false when there is no such account. */
+export async function setAccountStatus(db: Executor, id: string, status: AccountStatus): Promise<boolean> {
+  const r = await db.updateTable('accounts').set({ status }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** An access key with its account's name, role and status (what signature checks need). */
+export interface KeyOwnerRow extends AccessKeyRow {
+  account_name: string;
+  role: AccountRole;
+  account_status: AccountStatus;
+}
+
+export const getAccessKeyWithOwner = (db: Executor, accessKeyId: string): Promise<KeyOwnerRow | undefined> =>
+  db
+    .selectFrom('access_keys as k')
+    .innerJoin('accounts as a', 'a.id', 'k.account_id')
+    .select([
+      'k.access_key_id',
+      'k.account_id',
+      'k.secret_sealed',
+      'k.status',
+      'k.created_at',
+      'a.name as account_name',
+      'a.role',
+      'a.status as account_status',
+    ])
+    .where('k.access_key_id', '=', accessKeyId)
+    .executeTakeFirst();
 
 export async function upsertAccessKey(db: Executor, row: AccessKeyRow): Promise<void> {
   await db

@@ -41,6 +41,11 @@ export interface ResetPlan {
   /** Delete every account but the one named `keepAccount` (with their keys) and every quota. */
   accounts: boolean;
   keepAccount: string;
+  /**
+   * With `accounts`: accounts also kept (with their keys), e.g. the operator whose API call
+   * asked for the reset, so it is not locked out by its own request. Their quotas still go.
+   */
+  keepAccountIds?: readonly string[];
   /** Settings raised to at least the given value when present (integer-valued, e.g. simulated time). */
   settingFloors: readonly { key: string; atLeast: number }[];
 }
@@ -100,17 +105,36 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
     await tx.deleteFrom('public_ips').execute();
 
     if (plan.accounts) {
-      const keep = tx.selectFrom('accounts').select('id').where('name', '=', plan.keepAccount);
+      const keepIds = [...(plan.keepAccountIds ?? [])];
+      const kept = tx
+        .selectFrom('accounts')
+        .select('id')
+        .where((eb) =>
+          keepIds.length === 0
+            ? eb('name', '=', plan.keepAccount)
+            : eb.or([eb('name', '=', plan.keepAccount), eb('id', 'in', keepIds)]),
+        );
       note(
         'access_keys',
-        (await tx.deleteFrom('access_keys').where('account_id', 'not in', keep).executeTakeFirst())
+        (await tx.deleteFrom('access_keys').where('account_id', 'not in', kept).executeTakeFirst())
           .numDeletedRows,
       );
       note(
         'accounts',
-        (await tx.deleteFrom('accounts').where('name', '!=', plan.keepAccount).executeTakeFirst())
-          .numDeletedRows,
+        (
+          await tx
+            .deleteFrom('accounts')
+            .where('name', '!=', plan.keepAccount)
+            .$if(keepIds.length > 0, (q) => q.where('id', 'not in', keepIds))
+            .executeTakeFirst()
+        ).numDeletedRows,
       );
+      // As a fresh start makes it: the default account is an active user.
+      await tx
+        .updateTable('accounts')
+        .set({ role: 'user', status: 'active' })
+        .where('name', '=', plan.keepAccount)
+        .execute();
       note('quotas', (await tx.deleteFrom('quotas').executeTakeFirst()).numDeletedRows);
     }
 

@@ -63,7 +63,13 @@ export interface BmcConfig {
 }
 
 export interface ClientConfig {
+  /** EDCPS_ENDPOINT, else http://127.0.0.1:8000 (user commands' default). */
   readonly endpoint: string;
+  /**
+   * True when EDCPS_ENDPOINT is set: with credentials from the environment or the config file,
+   * operator commands then call the server's /admin/v1 instead of opening a database.
+   */
+  readonly endpointSet: boolean;
   readonly region: string | undefined;
   readonly accessKeyId: string | undefined;
   readonly secretAccessKey: string | undefined;
@@ -220,16 +226,21 @@ function loadBmcConfig(env: Env): BmcConfig {
   });
 }
 
+/** What an endpoint looks like (EDCPS_ENDPOINT, or `endpoint` in the client config file). */
+export const ENDPOINT = /^https?:\/\/[^/\s]+\/?$/;
+
 /** Client side of the `edcps` command (user commands that sign requests like the SDK). */
 export function loadClientConfig(env: Env = process.env): ClientConfig {
-  const endpoint = str(env, 'EDCPS_ENDPOINT') ?? 'http://127.0.0.1:8000';
-  if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) {
+  const endpointRaw = str(env, 'EDCPS_ENDPOINT');
+  const endpoint = endpointRaw ?? 'http://127.0.0.1:8000';
+  if (!ENDPOINT.test(endpoint)) {
     throw new ConfigError(`EDCPS_ENDPOINT must look like http://host:port, got "${endpoint}"`);
   }
   const home = str(env, 'HOME') ?? '.';
   const configFile = str(env, 'EDCPS_CONFIG');
   return Object.freeze({
     endpoint: endpoint.replace(/\/$/, ''),
+    endpointSet: endpointRaw !== undefined,
     region: str(env, 'EDCPS_REGION'),
     accessKeyId: str(env, 'EDCPS_ACCESS_KEY_ID'),
     secretAccessKey: str(env, 'EDCPS_SECRET_ACCESS_KEY'),

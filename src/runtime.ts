@@ -43,6 +43,19 @@ export interface RuntimeOptions {
   skipDefaultAccount?: boolean;
   /** Admin commands: use the time mode the server recorded instead of EDCPS_TIME_MODE. */
   followServerTimeMode?: boolean;
+  /**
+   * Refuse a database edcps has not created (a SQLite file that does not exist, a PostgreSQL
+   * database without edcps's tables) with NoDatabaseError, before anything is created: no data
+   * folder, no master key, no file. Default false: create and migrate it.
+   */
+  existingDatabaseOnly?: boolean;
+}
+
+/** `no edcps database at <path or URL without password>` (RuntimeOptions.existingDatabaseOnly). */
+export class NoDatabaseError extends Error {
+  constructor(readonly database: string) {
+    super(`no edcps database at ${database}`);
+  }
 }
 
 export const catalogFilePath = (config: Config): string =>
@@ -53,6 +66,7 @@ export const catalogFilePath = (config: Config): string =>
  * services built. Used by `edcps serve`, the admin commands and the tests alike.
  */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  if (opts.existingDatabaseOnly) await requireExistingDatabase(config.databaseUrl);
   const output = opts.log ? undefined : logDestination();
   const log = opts.log ?? pino({ level: config.logLevel }, output?.dest);
   const key = resolveMasterKey(config);
@@ -115,6 +129,28 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     await store.close();
     throw e;
   }
+}
+
+/** Throws NoDatabaseError unless the database exists and holds edcps's tables; creates nothing. */
+async function requireExistingDatabase(databaseUrl: string): Promise<void> {
+  if (dialectOf(databaseUrl) === 'sqlite') {
+    const file = sqlitePath(databaseUrl);
+    // Opening a SQLite file creates it: look before.
+    if (file !== ':memory:' && !fs.existsSync(file)) throw new NoDatabaseError(path.resolve(file));
+    return;
+  }
+  const store = openStore(databaseUrl, { poolSize: 1 });
+  try {
+    // `accounts` is in the first migration; a database with it is edcps's (possibly older: migrated then).
+    const tables = await store.db.introspection.getTables();
+    if (tables.some((t) => t.name === 'accounts')) return;
+  } catch (e) {
+    // 3D000: the database itself does not exist.
+    if ((e as { code?: unknown }).code !== '3D000') throw e;
+  } finally {
+    await store.close();
+  }
+  throw new NoDatabaseError(databaseLabel(databaseUrl));
 }
 
 /**

@@ -1,70 +1,133 @@
 import type { Command } from 'commander';
-import { isoTime } from '../domain/clock.js';
-import { withRuntime } from './admin.js';
+import { type InitOption, initOption, withOperator } from './admin.js';
+import { CliError } from './errors.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
+import { allPages } from './pages.js';
 
-const credentialsText = (c: { accountId: string; accessKeyId: string; secretAccessKey: string }) =>
-  `account ${c.accountId}\nEDCPS_ACCESS_KEY_ID=${c.accessKeyId}\nEDCPS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n` +
+interface NewCredentials {
+  accountId: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  role?: string;
+}
+
+interface AccountView {
+  accountId: string;
+  name: string;
+  role: string;
+  status: string;
+  createdAt: string;
+}
+
+interface AccessKeyView {
+  accessKeyId: string;
+  accountId?: string;
+  status: string;
+  createdAt: string;
+}
+
+interface QuotaView {
+  accountId: string;
+  accountName: string;
+  region: string;
+  quota: { instances: number; elasticIps: number; keypairs: number };
+}
+
+const credentialsText = (c: NewCredentials) =>
+  `account ${c.accountId}${c.role === undefined || c.role === 'user' ? '' : ` (role ${c.role})`}\n` +
+  `EDCPS_ACCESS_KEY_ID=${c.accessKeyId}\nEDCPS_SECRET_ACCESS_KEY=${c.secretAccessKey}\n` +
   '(the secret is shown only now)';
+
+const quotaText = (r: QuotaView) =>
+  record({ account: `${r.accountName} (${r.accountId})`, region: r.region, ...r.quota });
+
+type Opts = JsonOption & InitOption;
 
 export function registerAccountCommands(program: Command): void {
   const accounts = program
     .command('accounts')
-    .description('tenant accounts (each with its own resources and keys)');
-  accounts
-    .command('create')
-    .description('create an account and its first access key; prints the secret once')
-    .argument('<name>', 'account name: a letter, then letters, digits, _ . - (2-64 characters)')
-    .option('--json', 'print {"accountId","accessKeyId","secretAccessKey"}')
-    .action((name: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const c = await rt.services.accounts.createAccount(name);
+    .description('tenant accounts (each with its own resources and keys); operators may call /admin/v1');
+  initOption(
+    accounts
+      .command('create')
+      .description('create an account and its first access key; prints the secret once')
+      .argument('<name>', 'account name: a letter, then letters, digits, _ . - (2-64 characters)')
+      .option('--operator', 'an operator account: its keys may call the operator API (/admin/v1)'),
+  )
+    .option('--json', 'print {"accountId","accessKeyId","secretAccessKey","role"}')
+    .action((name: string, opts: Opts & { operator?: boolean }) =>
+      withOperator(opts, async (call) => {
+        const c = await call<NewCredentials>('createAccount', {
+          name,
+          ...(opts.operator ? { role: 'operator' } : {}),
+        });
         emit(opts, c, () => credentialsText(c));
       }),
     );
-  accounts
-    .command('list')
-    .description('list accounts')
-    .option('--json', 'print {"accounts","totalCount"}')
-    .action((opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const list = (await rt.services.accounts.listAccounts()).map((a) => ({
-          accountId: a.id,
-          name: a.name,
-          createdAt: isoTime(a.created_at),
-        }));
+  initOption(accounts.command('list').description('list accounts with their role and status'))
+    .option('--json', 'print {"accounts":[{accountId,name,role,status,createdAt}],"totalCount"}')
+    .action((opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const list = await allPages<AccountView>(call, 'describeAccounts', 'accounts');
         emit(opts, { accounts: list, totalCount: list.length }, () =>
           table(list, [
             ['accountId', 'ACCOUNT ID'],
             ['name', 'NAME'],
+            ['role', 'ROLE'],
+            ['status', 'STATUS'],
             ['createdAt', 'CREATED'],
           ]),
         );
       }),
     );
+  for (const [verb, operation, what] of [
+    ['disable', 'disableAccount', 'disable an account: its keys get 403 at once (its resources stay)'],
+    ['enable', 'enableAccount', 'enable a disabled account again'],
+  ] as const) {
+    initOption(accounts.command(verb).description(what).argument('<account>', 'account id or name'))
+      .option('--json', 'print the account {"accountId","name","role","status","createdAt"}')
+      .action((account: string, opts: Opts) =>
+        withOperator(opts, async (call) => {
+          const a = await call<AccountView>(operation, { account });
+          emit(opts, a, () => `account ${a.name} (${a.accountId}) is ${a.status}`);
+        }),
+      );
+  }
 
   const keys = program.command('keys').description("an account's access keys");
-  keys
-    .command('create')
-    .description('add an access key to an account; prints the secret once')
-    .argument('<account>', 'account id or name')
+  initOption(
+    keys
+      .command('create')
+      .description('add an access key to an account; prints the secret once')
+      .argument('<account>', 'account id or name'),
+  )
     .option('--json', 'print {"accountId","accessKeyId","secretAccessKey"}')
-    .action((account: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const c = await rt.services.accounts.createKey(account);
+    .action((account: string, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const c = await call<NewCredentials>('createAccessKey', { account });
         emit(opts, c, () => credentialsText(c));
       }),
     );
-  keys
-    .command('list')
-    .description("list an account's access keys (never their secrets)")
-    .argument('<account>', 'account id or name')
+  initOption(
+    keys
+      .command('list')
+      .description("list an account's access keys (never their secrets)")
+      .argument('<account>', 'account id or name'),
+  )
     .option('--json', 'print {"accessKeys","totalCount"}')
-    .action((account: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const list = (await rt.services.accounts.listKeys(account)).map((k) => ({
-          ...k,
-          createdAt: isoTime(k.createdAt),
+    .action((account: string, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const r = await call<{ accessKeys: AccessKeyView[] }>('describeAccessKeys', { account });
+        // Each key names its account, as it always did; look the id up when the answer omits it.
+        let accountId: string | undefined;
+        if (r.accessKeys.some((k) => k.accountId === undefined)) {
+          accountId = (await call<AccountView>('describeAccount', { account })).accountId;
+        }
+        const list = r.accessKeys.map((k) => ({
+          accessKeyId: k.accessKeyId,
+          accountId: k.accountId ?? accountId,
+          status: k.status,
+          createdAt: k.createdAt,
         }));
         emit(opts, { accessKeys: list, totalCount: list.length }, () =>
           table(list, [
@@ -75,58 +138,63 @@ export function registerAccountCommands(program: Command): void {
         );
       }),
     );
-  keys
-    .command('revoke')
-    .description('revoke an access key: requests signed with it get 401 at once')
-    .argument('<access-key-id>', 'the key to revoke')
+  initOption(
+    keys
+      .command('revoke')
+      .description('revoke an access key: requests signed with it get 401 at once')
+      .argument('<access-key-id>', 'the key to revoke'),
+  )
     .option('--json', 'print {"accessKeyId","status"}')
-    .action((accessKeyId: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        await rt.services.accounts.revokeKey(accessKeyId);
-        const r = { accessKeyId, status: 'revoked' };
-        emit(opts, r, () => `access key ${accessKeyId} revoked`);
+    .action((accessKeyId: string, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const r = await call<{ accessKeyId: string; status: string }>('revokeAccessKey', { accessKeyId });
+        emit(opts, r, () => `access key ${r.accessKeyId} revoked`);
       }),
     );
 
   const quotas = program.command('quotas').description('per-account, per-region limits');
   const limit = intArg(0, 100_000);
-  quotas
-    .command('set')
-    .description('change some limits of an account in a region (others keep their value)')
-    .argument('<account>', 'account id or name')
-    .requiredOption('--region <region>', 'region id', textArg)
-    .option('--instances <n>', 'instances', limit)
-    .option('--elastic-ips <n>', 'elastic IPs', limit)
-    .option('--keypairs <n>', 'key pairs', limit)
+  initOption(
+    quotas
+      .command('set')
+      .description('change some limits of an account in a region (others keep their value)')
+      .argument('<account>', 'account id or name')
+      .requiredOption('--region <region>', 'region id', textArg)
+      .option('--instances <n>', 'instances', limit)
+      .option('--elastic-ips <n>', 'elastic IPs', limit)
+      .option('--keypairs <n>', 'key pairs', limit),
+  )
     .option('--json', 'print {"accountId","accountName","region","quota"}')
     .action(
       (
         account: string,
-        opts: JsonOption & { region: string; instances?: number; elasticIps?: number; keypairs?: number },
-      ) =>
-        withRuntime(async (rt) => {
-          const change = { instances: opts.instances, elasticIps: opts.elasticIps, keypairs: opts.keypairs };
-          if (Object.values(change).every((v) => v === undefined)) {
-            throw new Error('give at least one of --instances, --elastic-ips, --keypairs');
-          }
-          const r = await rt.services.operator.setQuota(account, opts.region, change);
-          emit(opts, r, () =>
-            record({ account: `${r.accountName} (${r.accountId})`, region: r.region, ...r.quota }),
+        opts: Opts & { region: string; instances?: number; elasticIps?: number; keypairs?: number },
+      ) => {
+        const change = { instances: opts.instances, elasticIps: opts.elasticIps, keypairs: opts.keypairs };
+        if (Object.values(change).every((v) => v === undefined)) {
+          throw new CliError(
+            'INVALID_ARGUMENT',
+            'give at least one of --instances, --elastic-ips, --keypairs',
           );
-        }),
+        }
+        return withOperator(opts, async (call) => {
+          const r = await call<QuotaView>('modifyQuota', { account, regionId: opts.region, ...change });
+          emit(opts, r, () => quotaText(r));
+        });
+      },
     );
-  quotas
-    .command('show')
-    .description('show the limits of an account in a region')
-    .argument('<account>', 'account id or name')
-    .requiredOption('--region <region>', 'region id', textArg)
+  initOption(
+    quotas
+      .command('show')
+      .description('show the limits of an account in a region')
+      .argument('<account>', 'account id or name')
+      .requiredOption('--region <region>', 'region id', textArg),
+  )
     .option('--json', 'print {"accountId","accountName","region","quota"}')
-    .action((account: string, opts: JsonOption & { region: string }) =>
-      withRuntime(async (rt) => {
-        const r = await rt.services.operator.showQuota(account, opts.region);
-        emit(opts, r, () =>
-          record({ account: `${r.accountName} (${r.accountId})`, region: r.region, ...r.quota }),
-        );
+    .action((account: string, opts: Opts & { region: string }) =>
+      withOperator(opts, async (call) => {
+        const r = await call<QuotaView>('describeQuota', { account, regionId: opts.region });
+        emit(opts, r, () => quotaText(r));
       }),
     );
 }

@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { signRequest } from '../auth/sign.js';
-import { type ClientConfig, loadClientConfig } from '../config.js';
+import { type ClientConfig, ENDPOINT, loadClientConfig } from '../config.js';
 
-/** A JD error answered by the server, or a transport failure; the message is the CLI's error line. */
+/**
+ * A JD error answered by the server, a transport failure (httpCode 0), or no credentials to sign
+ * with (401); the message is the CLI's error line.
+ */
 export class ApiCallError extends Error {
   constructor(
     message: string,
@@ -16,6 +19,7 @@ export class ApiCallError extends Error {
 }
 
 interface ConfigFile {
+  endpoint?: string;
   region?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -33,10 +37,15 @@ function readConfigFile(file: string): ConfigFile {
     throw new Error(`${file} must hold a JSON object`);
   const o = doc as Record<string, unknown>;
   const out: ConfigFile = {};
-  for (const k of ['region', 'accessKeyId', 'secretAccessKey'] as const) {
+  for (const k of ['endpoint', 'region', 'accessKeyId', 'secretAccessKey'] as const) {
     if (o[k] === undefined) continue;
     if (typeof o[k] !== 'string') throw new Error(`${file}: ${k} must be a string`);
     out[k] = o[k];
+  }
+  if (out.endpoint !== undefined) {
+    if (!ENDPOINT.test(out.endpoint))
+      throw new Error(`${file}: endpoint must look like http://host:port, got "${out.endpoint}"`);
+    out.endpoint = out.endpoint.replace(/\/$/, '');
   }
   return out;
 }
@@ -45,12 +54,31 @@ export interface ApiClient {
   readonly endpoint: string;
   /** Region of user commands: EDCPS_REGION, the config file's, or the first the server lists. */
   region(): Promise<string>;
-  /** A signed call; `path` starts with /v1 or /edcps/v1. Returns `result` or throws ApiCallError. */
+  /**
+   * A signed call; `path` starts with /v1, /edcps/v1 or /admin/v1. Returns `result` or throws
+   * ApiCallError. `timeoutMs` (default 60 s): how long the server may take to answer.
+   */
   call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    opts?: { query?: Record<string, string>; body?: unknown },
+    opts?: { query?: Record<string, string>; body?: unknown; timeoutMs?: number },
   ): Promise<T>;
+}
+
+/**
+ * Whether the operator commands go over the network: an endpoint is configured (EDCPS_ENDPOINT,
+ * or `endpoint` in the config file) and so are credentials (EDCPS_ACCESS_KEY_ID and
+ * EDCPS_SECRET_ACCESS_KEY, or the config file's). The server's own data/credentials.json, which
+ * user commands fall back to, does not count: it holds the default account's key, not an
+ * operator's, and is found in the server's folder, where the local database is too.
+ */
+export function remoteConfigured(cfg: ClientConfig = loadClientConfig()): boolean {
+  const file = readConfigFile(cfg.configFile);
+  const endpoint = cfg.endpointSet || file.endpoint !== undefined;
+  const keys =
+    (cfg.accessKeyId !== undefined && cfg.secretAccessKey !== undefined) ||
+    (file.accessKeyId !== undefined && file.secretAccessKey !== undefined);
+  return endpoint && keys;
 }
 
 /**
@@ -78,14 +106,16 @@ function resolveKeys(
  */
 export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClient {
   const file = readConfigFile(cfg.configFile);
-  const endpoint = cfg.endpoint;
+  const endpoint = cfg.endpointSet ? cfg.endpoint : (file.endpoint ?? cfg.endpoint);
   const { accessKeyId, secretAccessKey } = resolveKeys(cfg, file);
   if (!accessKeyId || !secretAccessKey) {
     const where = cfg.configFileSet
       ? cfg.configFile
       : `${cfg.configFile} (or start the server here: it writes ${cfg.serverCredentialsFile})`;
-    throw new Error(
+    throw new ApiCallError(
       `no credentials: set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY, or write accessKeyId and secretAccessKey to ${where}`,
+      401,
+      'UNAUTHENTICATED',
     );
   }
   let url: URL;
@@ -96,7 +126,14 @@ export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClie
   }
   let region = cfg.region ?? file.region;
 
-  function send(method: string, path: string, query: string, body: string, headers: Record<string, string>) {
+  function send(
+    method: string,
+    path: string,
+    query: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ) {
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise<{ statusCode: number; text: string }>((resolve, reject) => {
       const req = lib.request(
@@ -106,7 +143,7 @@ export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClie
           port: url.port || undefined,
           path: query ? `${path}?${query}` : path,
           headers: body === '' ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-          timeout: 60_000,
+          timeout: timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -117,7 +154,7 @@ export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClie
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(new Error('no answer within 60 s')));
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
       req.on('error', (e: NodeJS.ErrnoException) =>
         reject(
           new ApiCallError(
@@ -135,7 +172,7 @@ export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClie
   async function call<T>(
     method: string,
     path: string,
-    opts: { query?: Record<string, string>; body?: unknown } = {},
+    opts: { query?: Record<string, string>; body?: unknown; timeoutMs?: number } = {},
   ): Promise<T> {
     const query = Object.entries(opts.query ?? {})
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
@@ -153,7 +190,7 @@ export function createApiClient(cfg: ClientConfig = loadClientConfig()): ApiClie
       secretAccessKey: secretAccessKey!,
       region: /^\/(?:edcps\/)?v1\/regions\/([^/]+)/.exec(path)?.[1] ?? 'jdcloud-api',
     });
-    const res = await send(method, wirePath, query, body, headers);
+    const res = await send(method, wirePath, query, body, headers, opts.timeoutMs ?? 60_000);
     let parsed: { result?: T; error?: { code: number; status: string; message: string } };
     try {
       parsed = JSON.parse(res.text) as typeof parsed;

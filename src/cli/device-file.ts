@@ -39,8 +39,8 @@ function parseList(file: string, text: string): unknown {
  * Reads a device list for `edcps devices add --file`: a JSON or YAML array of
  * {region, az, deviceType, serial, bmcUrl?, bmcUsername?, bmcPassword?, bmcInsecure?, bootMode?,
  * macs?}. Any other shape is refused naming the entry's number (from 1) and serial:
- * `FILE: device 17 (serial SN-17): …`; every entry carries `source` so that addDevices words
- * its refusals the same way. The file may hold BMC passwords: keep it as private as the master
+ * `FILE: device 17 (serial SN-17): …` (and so does `devices add`, for the refusals of
+ * addDevices). The file may hold BMC passwords: keep it as private as the master
  * key. Memory: the parsed list itself, nothing copied.
  */
 export function readDeviceFile(file: string): DeviceInput[] {
@@ -76,7 +76,6 @@ export function readDeviceFile(file: string): DeviceInput[] {
     if (o.macs !== undefined && (!Array.isArray(o.macs) || o.macs.some((m) => typeof m !== 'string'))) {
       throw new Error(`${where}: macs must be a list of MAC addresses, boot NIC first`);
     }
-    o.source = file;
   }
   return doc as DeviceInput[];
 }

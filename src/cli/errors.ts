@@ -30,27 +30,20 @@ export class CliError extends Error {
   }
 }
 
-/**
- * Operator refusals (OperatorError, AccountError, the CLI's own checks) carry only a message:
- * their status follows from its wording, first match wins. Anything else is INVALID_ARGUMENT.
- */
-const BY_MESSAGE: readonly [RegExp, ErrorStatus][] = [
-  // An unknown thing the command names: stored accounts, keys, devices, faults, instances, or a
-  // region, AZ or device type of the catalog. An unknown enum value (status, step, operation,
-  // a key of a device file) is an invalid argument.
-  [/^no (account|access key|device|fault|instance|events)\b/, 'NOT_FOUND'],
-  [/^unknown (region|AZ|device type) /, 'NOT_FOUND'],
-  [/already exists|already offers|already recorded for another device/, 'ALREADY_EXISTS'],
-  // Something is in the wrong state for the command.
-  [
-    /carries instance|is already retired|is simulated: it has no BMC|needs manual time mode|saved under another master key|saved by a newer edcps|has no schema yet|another command on this BMC/,
-    'FAILED_PRECONDITION',
-  ],
-  [/^no credentials/, 'UNAUTHENTICATED'],
-  [/^cannot reach /, 'UNAVAILABLE'],
-];
+/** A status an error object carries itself (OperatorError, and any error made with one). */
+function ownStatus(e: unknown): ErrorStatus | undefined {
+  const status = (e as { status?: unknown } | null)?.status;
+  return typeof status === 'string' && Object.hasOwn(STATUS_CODES, status)
+    ? (status as ErrorStatus)
+    : undefined;
+}
 
-/** What went wrong, as the `error` object of `--json` (code = HTTP status of `status`). */
+/**
+ * What went wrong, as the `error` object of `--json` (code = HTTP status of `status`): the status
+ * the error was made with — the server's answer (remote), the operation's ApiError or
+ * OperatorError (local), or the CLI's own CliError. Anything else (a file the CLI could not
+ * read or parse, a bad setting) is INVALID_ARGUMENT.
+ */
 export function errorBody(e: unknown): ErrorBody {
   if (e instanceof CliError) return { code: e.code, status: e.status, message: e.message };
   if (e instanceof ApiCallError) {
@@ -63,7 +56,7 @@ export function errorBody(e: unknown): ErrorBody {
   }
   if (e instanceof ApiError) return { code: e.code, status: e.status, message: e.message };
   const message = firstLine(e);
-  const status = BY_MESSAGE.find(([re]) => re.test(message))?.[1] ?? 'INVALID_ARGUMENT';
+  const status = ownStatus(e) ?? 'INVALID_ARGUMENT';
   return { code: STATUS_CODES[status], status, message };
 }
 

@@ -2,10 +2,10 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { OPERATION_NAMES } from '../api/operation-names.js';
 import { loadConfig } from '../config.js';
 import { ACTIONS, type CatalogFile, loadCatalogFile } from '../domain/catalog/catalog-file.js';
-import type { FaultInput, FaultView } from '../domain/operator/fault-admin.js';
+import type { FaultView } from '../domain/operator/fault-admin.js';
 import { STATUS_CODES } from '../domain/errors.js';
 import { resourcePath } from '../resources.js';
-import { withRuntime } from './admin.js';
+import { type InitOption, initOption, withOperator } from './admin.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
 
 const probabilityArg = (value: string): number => {
@@ -97,7 +97,7 @@ const faultColumns: [keyof ListedFault & string, string][] = [
   ['fired', 'FIRED'],
 ];
 
-interface AddOpts extends JsonOption {
+interface AddOpts extends JsonOption, InitOption {
   operation?: string;
   step?: string;
   instance?: string;
@@ -114,8 +114,7 @@ export function registerFaultCommands(program: Command): void {
   const faults = program
     .command('faults')
     .description('fault injection: API errors and delays, failing provisioning steps');
-  faults
-    .command('add')
+  initOption(faults.command('add'))
     .description('inject a fault into an API operation or a provisioning step')
     .option('--operation <name>', 'JD operation name, e.g. createInstances', textArg)
     .option('--step <step>', 'provisioning step, e.g. install-os', textArg)
@@ -130,8 +129,8 @@ export function registerFaultCommands(program: Command): void {
     .option('--json', 'print the fault ({"faultId", …})')
     .addHelpText('after', addHelp)
     .action((opts: AddOpts) =>
-      withRuntime(async (rt) => {
-        const input: FaultInput = {
+      withOperator(opts, async (call) => {
+        const f = await call<FaultView>('addFault', {
           operation: opts.operation,
           step: opts.step,
           instanceId: opts.instance,
@@ -142,13 +141,11 @@ export function registerFaultCommands(program: Command): void {
           times: opts.times,
           probability: opts.probability,
           delayMs: opts.delayMs,
-        };
-        const f = await rt.services.operator.addFault(input, OPERATION_NAMES);
+        });
         emit(opts, f, () => `fault ${f.faultId} added\n${record({ ...f })}`);
       }),
     );
-  faults
-    .command('list')
+  initOption(faults.command('list'))
     .description(
       'list faults: scope (operation or step), what each applies to, how often it fired, how many firings are left',
     )
@@ -156,9 +153,10 @@ export function registerFaultCommands(program: Command): void {
       '--json',
       'print {"faults":[{faultId,scope,operation,step,instanceId,deviceType,appliesTo,…}],"totalCount"}',
     )
-    .action((opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const list = (await rt.services.operator.listFaults()).map(listed);
+    .action((opts: JsonOption & InitOption) =>
+      withOperator(opts, async (call) => {
+        const { faults: views } = await call<{ faults: FaultView[] }>('describeFaults');
+        const list = views.map(listed);
         emit(opts, { faults: list, totalCount: list.length }, () =>
           table(
             list.map((f) => ({ ...f, remaining: f.remaining ?? 'unlimited' })),
@@ -167,14 +165,16 @@ export function registerFaultCommands(program: Command): void {
         );
       }),
     );
-  faults
-    .command('clear')
+  initOption(faults.command('clear'))
     .description('remove one fault, or all of them')
     .argument('[fault-id]', 'the fault to remove (default: all)')
     .option('--json', 'print {"cleared": N}')
-    .action((faultId: string | undefined, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const cleared = await rt.services.operator.clearFaults(faultId);
+    .action((faultId: string | undefined, opts: JsonOption & InitOption) =>
+      withOperator(opts, async (call) => {
+        const { cleared } = await call<{ cleared: number }>(
+          faultId === undefined ? 'clearFaults' : 'clearFault',
+          faultId === undefined ? {} : { faultId },
+        );
         emit(opts, { cleared }, () => `${cleared} fault(s) cleared`);
       }),
     );

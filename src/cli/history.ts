@@ -1,8 +1,16 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { isoTime } from '../domain/clock.js';
-import type { Runtime } from '../runtime.js';
-import { withRuntime } from './admin.js';
+import type { EventView } from '../domain/operator/operator-service.js';
+import { type InitOption, initOption, withOperator } from './admin.js';
 import { type JsonOption, emit, record, table } from './output.js';
+
+type Opts = JsonOption & InitOption;
+
+interface TimeView {
+  mode: string;
+  now: string;
+  epochMs: number;
+  advancedSeconds?: number;
+}
 
 const secondsArg = (value: string): number => {
   const n = Number(value);
@@ -43,32 +51,22 @@ const instantArg = (value: string): number => {
   return ms;
 };
 
-function requireManual(rt: Runtime, command: string): void {
-  if (rt.timeMode !== 'manual') {
-    throw new Error(`${command} needs manual time mode: start the server with EDCPS_TIME_MODE=manual`);
-  }
-}
-
-/**
- * After the clock moved: runs every step now due, in order, so the command returns with them
- * done whether or not a server runs the reconciler (a server's instances in hand are waited for).
- */
-async function runDueSteps(rt: Runtime): Promise<void> {
-  const { settleDue } = await import('../provision/settle.js');
-  await settleDue(rt.services.deps, { hardware: rt.hardware });
-}
-
 /** `edcps events` (instance history) and `edcps time` (manual time mode). */
 export function registerHistoryCommands(program: Command): void {
-  program
-    .command('events')
-    .description("an instance's history: every status change and provisioning step (kept after deletion)")
-    .argument('<instance-id>', 'instance id')
+  initOption(
+    program
+      .command('events')
+      .description("an instance's history: every status change and provisioning step (kept after deletion)")
+      .argument('<instance-id>', 'instance id'),
+  )
     .option('--json', 'print {"instanceId","events":[{time,kind,from,to,step,reason}],"totalCount"}')
-    .action((instanceId: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const r = await rt.services.operator.events(instanceId);
-        emit(opts, { ...r, totalCount: r.events.length }, () =>
+    .action((instanceId: string, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const r = await call<{ instanceId: string; events: EventView[] }>('describeInstanceEvents', {
+          instanceId,
+        });
+        const doc = { instanceId: r.instanceId, events: r.events, totalCount: r.events.length };
+        emit(opts, doc, () =>
           table(r.events, [
             ['time', 'TIME'],
             ['kind', 'KIND'],
@@ -84,50 +82,46 @@ export function registerHistoryCommands(program: Command): void {
   const time = program
     .command('time')
     .description('simulated time (EDCPS_TIME_MODE=manual: nothing moves until time is advanced)');
-  time
-    .command('show')
-    .description('show the time the server provisions by')
+  initOption(time.command('show').description('show the time the server provisions by'))
     .option('--json', 'print {"mode","now","epochMs"}')
-    .action((opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        const mode = rt.timeMode;
-        const t =
-          mode === 'manual'
-            ? await rt.services.operator.simulatedTime()
-            : { now: isoTime(Date.now()), epochMs: Date.now() };
-        const r = { mode, ...t };
+    .action((opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const t = await call<TimeView>('describeTime');
+        const r = { mode: t.mode, now: t.now, epochMs: t.epochMs };
         emit(opts, r, () => record(r));
       }),
     );
-  time
-    .command('advance')
-    .description('move manual-mode time forward and run every provisioning step that became due, in order')
-    .argument('<seconds>', 'seconds to advance (decimals allowed)', secondsArg)
+  initOption(
+    time
+      .command('advance')
+      .description('move manual-mode time forward and run every provisioning step that became due, in order')
+      .argument('<seconds>', 'seconds to advance (decimals allowed)', secondsArg),
+  )
     .option('--json', 'print {"mode","now","epochMs","advancedSeconds"}')
-    .action((seconds: number, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        requireManual(rt, 'time advance');
-        const r = { mode: 'manual', ...(await rt.services.operator.advanceTime(seconds)) };
-        await runDueSteps(rt);
+    .action((seconds: number, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const t = await call<TimeView>('advanceTime', { seconds });
+        const r = { mode: t.mode, now: t.now, epochMs: t.epochMs, advancedSeconds: t.advancedSeconds };
         emit(opts, r, () => `simulated time is now ${r.now}`);
       }),
     );
-  time
-    .command('set')
-    .description(
-      'move manual-mode time forward to an instant and run every provisioning step that became due',
-    )
-    .argument(
-      '<iso-time>',
-      'ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z (never earlier than now)',
-      instantArg,
-    )
+  initOption(
+    time
+      .command('set')
+      .description(
+        'move manual-mode time forward to an instant and run every provisioning step that became due',
+      )
+      .argument(
+        '<iso-time>',
+        'ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z (never earlier than now)',
+        instantArg,
+      ),
+  )
     .option('--json', 'print {"mode","now","epochMs"}')
-    .action((epochMs: number, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        requireManual(rt, 'time set');
-        const r = { mode: 'manual', ...(await rt.services.operator.setTime(epochMs)) };
-        await runDueSteps(rt);
+    .action((epochMs: number, opts: Opts) =>
+      withOperator(opts, async (call) => {
+        const t = await call<TimeView>('setTime', { time: new Date(epochMs).toISOString() });
+        const r = { mode: t.mode, now: t.now, epochMs: t.epochMs };
         emit(opts, r, () => `simulated time is now ${r.now}`);
       }),
     );

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import YAML from 'yaml';
 import { STATUS_LIST } from '../domain/instance/states.js';
 import type { InstanceProgress } from '../domain/operator/progress.js';
-import { withRuntime } from './admin.js';
+import { type InitOption, initOption, withOperator } from './admin.js';
 import { type ApiClient, ApiCallError, createApiClient } from './api-client.js';
 import { readStdin } from './bmc-options.js';
 import { CliError } from './errors.js';
@@ -256,16 +256,16 @@ export function registerInstanceCommands(program: Command): void {
 
   registerActionCommands(instances);
 
-  instances
-    .command('settle')
-    .description('complete in-flight provisioning now (one instance or all), in any time mode')
-    .argument('[instance-id]', 'only this instance (default: all)')
+  initOption(
+    instances
+      .command('settle')
+      .description('operator: complete in-flight provisioning now (one instance or all), in any time mode')
+      .argument('[instance-id]', 'only this instance (default: all)'),
+  )
     .option('--json', 'print {"instanceId","passes"}')
-    .action((instanceId: string | undefined, opts: JsonOption) =>
-      withRuntime(async (rt) => {
-        if (instanceId !== undefined) await rt.services.operator.requireInstance(instanceId);
-        const { settle } = await import('../provision/settle.js');
-        const r = await settle(rt.services.deps, { instanceId, hardware: rt.hardware });
+    .action((instanceId: string | undefined, opts: JsonOption & InitOption) =>
+      withOperator(opts, async (call) => {
+        const r = await call<{ passes: number }>('settle', instanceId === undefined ? {} : { instanceId });
         const out = { instanceId: instanceId ?? null, passes: r.passes };
         emit(opts, out, () =>
           r.passes === 0

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import { withRuntime } from './admin.js';
+import { type InitOption, initOption, withLocalRuntime, withOperator } from './admin.js';
 import { type JsonOption, emit, record } from './output.js';
 
 /** gzip's first two bytes: a state file is read compressed or not, whatever its name. */
@@ -39,21 +39,21 @@ function writeStateFile(file: string, value: unknown): number {
 
 /** `edcps reset` and `edcps state save|load`: a tester's clean slate and saved states. */
 export function registerStateCommands(program: Command): void {
-  program
-    .command('reset')
-    .description(
-      'put the server back to its freshly started state: every resource, event, idempotency record and fault gone, the fleet and catalog as the catalog file says; accounts kept',
-    )
-    .option('--accounts', 'also delete every account but "default" (with their keys) and reset quotas')
+  initOption(
+    program
+      .command('reset')
+      .description(
+        'put the server back to its freshly started state: every resource, event, idempotency record and fault gone, the fleet and catalog as the catalog file says; accounts kept',
+      )
+      .option('--accounts', 'also delete every account but "default" (with their keys) and reset quotas'),
+  )
     .option('--json', 'print {"accounts", "removed": {table: rows}}')
-    .action((opts: JsonOption & { accounts?: boolean }) =>
-      withRuntime(async (rt) => {
-        const { resetState } = await import('../domain/operator/reset.js');
-        const r = await resetState(rt.services.deps, {
-          catalog: rt.catalog,
-          catalogText: rt.catalogText,
-          accounts: opts.accounts === true,
-        });
+    .action((opts: JsonOption & InitOption & { accounts?: boolean }) =>
+      withOperator(opts, async (call) => {
+        const r = await call<{ accounts: boolean; removed: Record<string, number> }>(
+          'reset',
+          opts.accounts ? { accounts: true } : {},
+        );
         emit(opts, r, () => {
           const removed = Object.entries(r.removed).map(([t, n]) => `${t} ${n}`);
           return `reset done${r.accounts ? ' (accounts too)' : ''}; removed: ${removed.length ? removed.join(', ') : 'nothing'}`;
@@ -61,16 +61,22 @@ export function registerStateCommands(program: Command): void {
       }),
     );
 
-  const state = program.command('state').description('save the whole state to a file, or load one');
-  state
-    .command('save')
+  const state = program
+    .command('state')
     .description(
-      'write every table (except nonces) to FILE as JSON (gzip when FILE ends in .gz); secrets stay sealed',
-    )
-    .argument('<file>', 'where to write; replaced if it exists')
+      'save the whole state to a file, or load one (local database only, not over EDCPS_ENDPOINT)',
+    );
+  initOption(
+    state
+      .command('save')
+      .description(
+        'write every table (except nonces) to FILE as JSON (gzip when FILE ends in .gz); secrets stay sealed',
+      )
+      .argument('<file>', 'where to write; replaced if it exists'),
+  )
     .option('--json', 'print {"file","migration","tables","rows","bytes"}')
-    .action((file: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
+    .action((file: string, opts: JsonOption & InitOption) =>
+      withLocalRuntime('state save', opts, async (rt) => {
         const { saveState } = await import('../domain/operator/state-snapshot.js');
         const s = await saveState(rt.services.deps);
         const bytes = writeStateFile(file, s);
@@ -84,15 +90,17 @@ export function registerStateCommands(program: Command): void {
         emit(opts, out, () => record(out));
       }),
     );
-  state
-    .command('load')
-    .description(
-      'replace the whole state with FILE (saved by state save under the same master key); all or nothing',
-    )
-    .argument('<file>', 'a file written by edcps state save (JSON or gzip JSON)')
+  initOption(
+    state
+      .command('load')
+      .description(
+        'replace the whole state with FILE (saved by state save under the same master key); all or nothing',
+      )
+      .argument('<file>', 'a file written by edcps state save (JSON or gzip JSON)'),
+  )
     .option('--json', 'print {"file","migration","savedAt","tables","rows"}')
-    .action((file: string, opts: JsonOption) =>
-      withRuntime(async (rt) => {
+    .action((file: string, opts: JsonOption & InitOption) =>
+      withLocalRuntime('state load', opts, async (rt) => {
         const data = readStateFile(file);
         const { loadState } = await import('../domain/operator/state-snapshot.js');
         const r = await loadState(rt.services.deps, data, file);

@@ -7,6 +7,15 @@ interface Creds {
   accountId: string;
   accessKeyId: string;
   secretAccessKey: string;
+  role: string;
+}
+
+interface Account {
+  accountId: string;
+  name: string;
+  role: string;
+  status: string;
+  createdAt: string;
 }
 
 describe('edcps accounts, keys and quotas', () => {
@@ -20,8 +29,9 @@ describe('edcps accounts, keys and quotas', () => {
 
   it('creates an account whose credentials sign requests to the running server at once', async () => {
     const c = await cliJson<Creds>(env, 'accounts', 'create', 'acme');
-    expect(Object.keys(c).sort()).toEqual(['accessKeyId', 'accountId', 'secretAccessKey']);
+    expect(Object.keys(c).sort()).toEqual(['accessKeyId', 'accountId', 'role', 'secretAccessKey']);
     expect(c.accountId).toMatch(/^acc-[a-z0-9]{28}$/);
+    expect(c.role).toBe('user');
     const r = await s.sdk(REGION, c).describeKeypairs({ regionId: REGION });
     expect(r.result.totalCount).toBe(0);
   });
@@ -39,16 +49,19 @@ describe('edcps accounts, keys and quotas', () => {
     );
   });
 
-  it('lists accounts with id, name and creation time', async () => {
+  it('lists accounts with id, name, role, status and creation time', async () => {
     const c = await cliJson<Creds>(env, 'accounts', 'create', 'listed');
-    const { accounts: list, totalCount } = await cliJson<{
-      accounts: { accountId: string; name: string; createdAt: string }[];
-      totalCount: number;
-    }>(env, 'accounts', 'list');
+    const { accounts: list, totalCount } = await cliJson<{ accounts: Account[]; totalCount: number }>(
+      env,
+      'accounts',
+      'list',
+    );
     expect(totalCount).toBe(list.length);
     expect(list).toContainEqual({
       accountId: c.accountId,
       name: 'listed',
+      role: 'user',
+      status: 'active',
       createdAt: expect.stringMatching(/Z$/),
     });
     expect(list.map((a) => a.name)).toContain('default');
@@ -57,7 +70,32 @@ describe('edcps accounts, keys and quotas', () => {
   it('prints a human table without --json', async () => {
     const r = await cli(env, 'accounts', 'list');
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n')[0]).toMatch(/^ACCOUNT ID\s+NAME\s+CREATED$/);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ACCOUNT ID\s+NAME\s+ROLE\s+STATUS\s+CREATED$/);
+  });
+
+  it('creates an operator account with --operator and prints its role', async () => {
+    const c = await cliJson<Creds>(env, 'accounts', 'create', 'ops-1', '--operator');
+    expect(c.role).toBe('operator');
+    const r = await cli(env, 'accounts', 'create', 'ops-2', '--operator');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^account acc-[a-z0-9]{28} \(role operator\)$/);
+    const { accounts: list } = await cliJson<{ accounts: Account[] }>(env, 'accounts', 'list');
+    expect(list.find((a) => a.name === 'ops-1')).toMatchObject({ role: 'operator', status: 'active' });
+  });
+
+  it('disables an account, whose keys get 403 at once, and enables it again', async () => {
+    const c = await cliJson<Creds>(env, 'accounts', 'create', 'paused');
+    const disabled = await cliJson<Account>(env, 'accounts', 'disable', 'paused');
+    expect(disabled).toMatchObject({ accountId: c.accountId, name: 'paused', status: 'disabled' });
+    const err = (await s
+      .sdk(REGION, c)
+      .describeVpcs({ regionId: REGION })
+      .catch((e: unknown) => e)) as SdkError;
+    expect(err.error).toMatchObject({ code: 403, status: 'HTTP_FORBIDDEN' });
+    expect((await cliJson<Account>(env, 'accounts', 'enable', c.accountId)).status).toBe('active');
+    await s.sdk(REGION, c).describeVpcs({ regionId: REGION });
+    const human = await cli(env, 'accounts', 'disable', 'paused');
+    expect(human.stdout).toBe(`account paused (${c.accountId}) is disabled\n`);
   });
 
   it('adds a second key, lists both without secrets, and a revoked key gets 401 at once', async () => {

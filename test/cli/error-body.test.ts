@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../src/cli/api-client.js';
 import { CliError, errorBody } from '../../src/cli/errors.js';
-import { AccountError } from '../../src/domain/account/account-service.js';
 import { ApiError } from '../../src/domain/errors.js';
 import { OperatorError, known } from '../../src/domain/operator/operator-error.js';
 
@@ -44,44 +43,33 @@ describe('the status of an edcps error under --json', () => {
   });
 
   it.each([
-    [new AccountError('no account named or with id "x"'), 'NOT_FOUND'],
-    [new AccountError('no access key "K"'), 'NOT_FOUND'],
-    [new OperatorError('no device with id or serial "SN-1"'), 'NOT_FOUND'],
-    [new OperatorError('no fault "flt-1"'), 'NOT_FOUND'],
-    [new OperatorError('no instance "edcps-1"'), 'NOT_FOUND'],
-    [new OperatorError('no events recorded for instance "edcps-1"'), 'NOT_FOUND'],
-    [known('region', 'cn-x', ['cn-east-tz1']), 'NOT_FOUND'],
-    [known('AZ', 'a', ['b'], 'cn-east-tz1'), 'NOT_FOUND'],
-    [known('device type', 'x', ['y']), 'NOT_FOUND'],
-    [known('status', 'BROKEN', ['INTERNAL']), 'INVALID_ARGUMENT'],
-    [known('step', 'format', ['install-os']), 'INVALID_ARGUMENT'],
-    [known('operation', 'createVpcs', ['createVpc']), 'INVALID_ARGUMENT'],
-    [new Error('f.json: device 1 (serial K-1): unknown key "rack" (allowed: region)'), 'INVALID_ARGUMENT'],
-    [new AccountError('account "alice" already exists'), 'ALREADY_EXISTS'],
-    [
-      new OperatorError('f.json: device 2 (serial S): a device with this serial already exists'),
-      'ALREADY_EXISTS',
-    ],
-    [new OperatorError('edcps.c.normal1 in cn-east-tz1 already offers OS o-1'), 'ALREADY_EXISTS'],
-    [
-      new OperatorError('device SN-1 carries instance edcps-1; delete the instance first'),
-      'FAILED_PRECONDITION',
-    ],
-    [new OperatorError('device SN-1 is already retired'), 'FAILED_PRECONDITION'],
-    [
-      new Error('time set needs manual time mode: start the server with EDCPS_TIME_MODE=manual'),
-      'FAILED_PRECONDITION',
-    ],
-    [
-      new OperatorError('s.json was saved under another master key; load it with the same EDCPS_MASTER_KEY'),
-      'FAILED_PRECONDITION',
-    ],
-    [new Error('no credentials: set EDCPS_ACCESS_KEY_ID and EDCPS_SECRET_ACCESS_KEY'), 'UNAUTHENTICATED'],
-    [new Error('cannot reach PostgreSQL at db:5432 (ECONNREFUSED)'), 'UNAVAILABLE'],
-    [new OperatorError('times must be an integer in [1, 1000000]'), 'INVALID_ARGUMENT'],
-    ['not even an Error', 'INVALID_ARGUMENT'],
-  ])('%s → %s', (e, expected) => {
-    expect(status(e)).toBe(expected);
+    [new OperatorError('no device with id or serial "SN-1"', 'NOT_FOUND'), 404, 'NOT_FOUND'],
+    [new OperatorError('device SN-1 is already retired', 'FAILED_PRECONDITION'), 400, 'FAILED_PRECONDITION'],
+    [new OperatorError('a device with this serial already exists', 'ALREADY_EXISTS'), 409, 'ALREADY_EXISTS'],
+    [known('region', 'cn-x', ['cn-east-tz1'], undefined, 'NOT_FOUND'), 404, 'NOT_FOUND'],
+    [known('status', 'BROKEN', ['INTERNAL']), 400, 'INVALID_ARGUMENT'],
+  ])('keeps the status an operator error was made with: %s', (e, code, expected) => {
+    expect(errorBody(e)).toEqual({ code, status: expected, message: e.message });
+  });
+
+  it('does not guess a status from the wording of a message', () => {
+    // This message once read as NOT_FOUND; only the status an error carries counts now.
+    expect(status(new Error('no account named or with id "x"'))).toBe('INVALID_ARGUMENT');
+    expect(status(new OperatorError('no fault "flt-1"'))).toBe('INVALID_ARGUMENT');
+  });
+
+  it.each([
+    [new Error('f.json: device 1 (serial K-1): unknown key "rack" (allowed: region)')],
+    [new Error('cannot read f.json: ENOENT')],
+    ['not even an Error'],
+  ])('answers 400 INVALID_ARGUMENT for an error without a status: %s', (e) => {
+    expect(status(e)).toBe('INVALID_ARGUMENT');
+  });
+
+  it('answers 401 UNAUTHENTICATED when there are no credentials to sign with', () => {
+    expect(
+      errorBody(new ApiCallError('no credentials: set EDCPS_ACCESS_KEY_ID', 401, 'UNAUTHENTICATED')),
+    ).toEqual({ code: 401, status: 'UNAUTHENTICATED', message: 'no credentials: set EDCPS_ACCESS_KEY_ID' });
   });
 
   it('gives a multi-line message as its first line', () => {

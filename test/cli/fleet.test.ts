@@ -165,7 +165,7 @@ describe('edcps devices, device-types, os and raids', () => {
         '--serial',
         'DUP-1',
       ),
-    ).toBe('edcps: device serial already exists: DUP-1');
+    ).toBe('edcps: device DUP-1: a device with this serial already exists');
   });
 
   it('refuses a device list entry with an unknown key', async () => {
@@ -191,7 +191,7 @@ describe('edcps devices, device-types, os and raids', () => {
         '--serial',
         'X-1',
       ),
-    ).toBe(`edcps: unknown device type "edcps.g.normal9" in ${REGION} (did you mean "${GPU}"?)`);
+    ).toBe(`edcps: device X-1: unknown device type "edcps.g.normal9" in ${REGION} (did you mean "${GPU}"?)`);
   });
 
   it('refuses a BMC address that is not a URL', async () => {
@@ -260,12 +260,14 @@ describe('edcps devices, device-types, os and raids', () => {
   });
 
   it('refuses to retire an unknown serial', async () => {
-    expect(await cliError(env, 1, 'devices', 'retire', 'NOPE')).toBe('edcps: no device with serial "NOPE"');
+    expect(await cliError(env, 1, 'devices', 'retire', 'NOPE')).toBe(
+      'edcps: no device with id or serial "NOPE"',
+    );
   });
 
   it('refuses a device list filter with an unknown status', async () => {
     expect(await cliError(env, 1, 'devices', 'list', '--status', 'broken')).toBe(
-      'edcps: unknown device status "broken" (known: available, allocated, retired)',
+      'edcps: invalid parameter status: must be one of available, allocated, retired',
     );
   });
 
@@ -482,6 +484,6 @@ describe('edcps devices, device-types, os and raids', () => {
         '--volume-detail',
         '2*1TB',
       ),
-    ).toBe('edcps: volume type must be system or data');
+    ).toBe('edcps: invalid parameter volumeType: must be one of system, data');
   });
 });

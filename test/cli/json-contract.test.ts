@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
@@ -18,8 +19,22 @@ describe('edcps --version', () => {
   });
 
   it("leaves a command's own --version option alone (os add --version)", async () => {
-    // Refused for the unknown region, not answered with the program's version.
-    const r = await cli({}, 'os', 'add', '--region', 'nowhere', '--device-type', 'x', '--version', '7.9');
+    // Refused for the unknown region, not answered with the program's version (--init: any
+    // fresh database will do to get that far).
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-version-'));
+    const r = await cli(
+      { EDCPS_DATA_DIR: dataDir, EDCPS_DATABASE_URL: `sqlite:${path.join(dataDir, 'edcps.db')}` },
+      'os',
+      'add',
+      '--init',
+      '--region',
+      'nowhere',
+      '--device-type',
+      'x',
+      '--version',
+      '7.9',
+    );
+    fs.rmSync(dataDir, { recursive: true, force: true });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^edcps: unknown region "nowhere"/);
@@ -100,12 +115,12 @@ describe('edcps --json: lists are objects with their total, errors are one JSON 
     });
   });
 
-  it('answers 404 NOT_FOUND for an unknown AZ', async () => {
+  it('answers 400 INVALID_ARGUMENT for an unknown AZ in a device (a reference in the input)', async () => {
     const doc = await cliJsonError(env, 1, ...addDeviceArgs('J-AZ', { az: 'cn-east-tz1q' }));
     expect(doc.error).toEqual({
-      code: 404,
-      status: 'NOT_FOUND',
-      message: `unknown AZ "cn-east-tz1q" in ${REGION} (known: cn-east-tz1a, cn-east-tz1b)`,
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: `device J-AZ: unknown AZ "cn-east-tz1q" in ${REGION} (known: cn-east-tz1a, cn-east-tz1b)`,
     });
   });
 
@@ -120,7 +135,7 @@ describe('edcps --json: lists are objects with their total, errors are one JSON 
       error: {
         code: 400,
         status: 'FAILED_PRECONDITION',
-        message: 'time advance needs manual time mode: start the server with EDCPS_TIME_MODE=manual',
+        message: 'advanceTime needs manual time mode: start the server with EDCPS_TIME_MODE=manual',
       },
     });
   });

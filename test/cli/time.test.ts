@@ -195,7 +195,7 @@ describe('manual time mode: edcps time advance and instances settle', () => {
     try {
       expect(
         await cliError(serverEnv(scaled, { EDCPS_TIME_MODE: 'manual' }), 1, 'time', 'advance', '5'),
-      ).toBe('edcps: time advance needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
+      ).toBe('edcps: advanceTime needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
       expect(
         await cliError(
           serverEnv(scaled, { EDCPS_TIME_MODE: 'manual' }),
@@ -204,7 +204,7 @@ describe('manual time mode: edcps time advance and instances settle', () => {
           'set',
           '2099-01-01T00:00:00Z',
         ),
-      ).toBe('edcps: time set needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
+      ).toBe('edcps: setTime needs manual time mode: start the server with EDCPS_TIME_MODE=manual');
       expect(await cliJson(serverEnv(scaled), 'time', 'show')).toEqual({
         mode: 'scaled',
         now: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
@@ -223,7 +223,7 @@ describe('manual time mode: edcps time advance and instances settle', () => {
 
   it('refuses to settle an instance that does not exist', async () => {
     expect(await cliError(env, 1, 'instances', 'settle', 'edcps-nope')).toBe(
-      'edcps: no instance "edcps-nope"',
+      'edcps: invalid parameter instanceId: no instance "edcps-nope"',
     );
   });
 });

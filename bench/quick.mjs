@@ -6,7 +6,7 @@
 // anything), so its describe ratios read lower than the bench's: compare CPU µs per request.
 //
 // BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
-// (list,one,create) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
+// (list,one,create,create10) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
 // (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
 // the last measurement (bench/lib/sql-timing.mjs; the table is in .bench-tmp/quick.stderr),
 // BENCH_NODE_OPTIONS passed to the server's node.
@@ -27,7 +27,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STORED = Number(process.env.BENCH_INSTANCES ?? 2000);
 const ONLY = (process.env.BENCH_ONLY ?? 'list,one,create').split(',');
 const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-quick-'));
+// BENCH_DATA=<dir>: keep the seeded data there and reuse it on the next run (no seeding).
+const work = process.env.BENCH_DATA ?? fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-quick-'));
+const reuse = process.env.BENCH_DATA !== undefined && fs.existsSync(path.join(work, 'data', 'edcps.db'));
+fs.mkdirSync(work, { recursive: true });
 const logDir = path.join(ROOT, '.bench-tmp');
 fs.mkdirSync(logDir, { recursive: true });
 // Stock for the seed and for every create the measurement can make: a create that finds the
@@ -53,6 +56,8 @@ const loads = {
   list: { name: 'describeInstances', method: 'GET', path: `${R}/instances` },
   one: { name: 'describeInstance', method: 'GET' },
   create: { name: 'createInstances', method: 'PUT', path: `${R}/instances` },
+  create10: { name: 'createInstances×10', method: 'PUT', path: `${R}/instances` },
+  mixed: { name: 'mixed 95/5' },
 };
 const bare = await startBareFastify(ROOT, logDir, 'bare');
 const baseline = {
@@ -60,6 +65,21 @@ const baseline = {
   one: await measure(bare, { ...loads.one, path: `${R}/instances/x`, sign }),
   create: await measure(bare, { ...loads.create, body: () => JSON.stringify({ clientToken: 'x' }), sign }),
 };
+baseline.create10 = baseline.create;
+baseline.mixed = await measure(bare, {
+  next: (() => {
+    let k = 0;
+    return () => {
+      const n = k++;
+      if (n % 20 === 19)
+        return { kind: 'create', method: 'PUT', path: `${R}/instances`, body: '{"clientToken":"x"}' };
+      return n % 2 === 0
+        ? { kind: 'one', method: 'GET', path: `${R}/instances/x` }
+        : { kind: 'list', method: 'GET', path: `${R}/instances` };
+    };
+  })(),
+  sign,
+});
 await bare.stop();
 
 const port = await freePort();
@@ -75,7 +95,7 @@ const env = serverEnv(dataDir, port, creds, {
       }
     : {}),
 });
-{
+if (!reuse) {
   const rt = await openRuntime(loadConfig({ ...env, EDCPS_LOG_LEVEL: 'warn' }));
   await rt.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
   await rt.close();
@@ -89,23 +109,45 @@ const s = await startProcess({
   profileDir: process.env.BENCH_PROFILE ? path.join(logDir, 'profiles') : undefined,
 });
 const call = apiClient(signRequest, s.url, creds, cat.regionId);
-const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
-  body: { vpcSpec: { name: 'quick', cidr: '10.0.0.0/16', description: '' } },
-});
-const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
-  body: { subnetSpec: { az: cat.azs[0], vpcId, cidr: '10.0.0.0/16', name: 'quick', description: '' } },
-});
-const subnet = { id: subnetId, az: cat.azs[0] };
+let subnet;
 const ids = [];
-for (let n = 0; n < STORED; n += 500) {
-  const body = { clientToken: crypto.randomUUID(), instanceSpec: instanceSpec(cat, subnet, 500, 'quick') };
-  ids.push(...(await call('PUT', `/regions/${cat.regionId}/instances`, { body })).instanceIds);
+if (reuse) {
+  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
+  const rows = db
+    .prepare(`select id, az_id as az from subnets where name like 'quick-%' order by name`)
+    .all();
+  subnet = rows.at(-1);
+  ids.push(
+    ...db
+      .prepare(`select id from instances order by random() limit 20000`)
+      .all()
+      .map((r) => r.id),
+  );
+  db.close();
+} else {
+  // One /16 per AZ (65,531 addresses each): the seed is split between them beyond 60,000.
+  const subnets = [];
+  for (const [k, az] of cat.azs.slice(0, STORED > 60_000 ? 2 : 1).entries()) {
+    const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
+      body: { vpcSpec: { name: `quick-${k}`, cidr: `10.${k}.0.0/16`, description: '' } },
+    });
+    const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
+      body: { subnetSpec: { az, vpcId, cidr: `10.${k}.0.0/16`, name: `quick-${k}`, description: '' } },
+    });
+    subnets.push({ id: subnetId, az });
+  }
+  subnet = subnets.at(-1);
+  for (let n = 0; n < STORED; n += 500) {
+    const into = subnets[Math.floor((n * subnets.length) / STORED)];
+    const body = { clientToken: crypto.randomUUID(), instanceSpec: instanceSpec(cat, into, 500, 'quick') };
+    ids.push(...(await call('PUT', `/regions/${cat.regionId}/instances`, { body })).instanceIds);
+  }
+  // Measure a settled fleet: every instance running, the reconciler idle.
+  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
+  while (db.prepare(`select count(*) as n from instances where status <> 'running'`).get().n > 0)
+    await new Promise((r) => setTimeout(r, 100));
+  db.close();
 }
-// Measure a settled fleet: every instance running, the reconciler idle.
-const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
-while (db.prepare(`select count(*) as n from instances where status <> 'running'`).get().n > 0)
-  await new Promise((r) => setTimeout(r, 100));
-db.close();
 
 let i = 0;
 const edcpsLoads = {
@@ -117,6 +159,38 @@ const edcpsLoads = {
       JSON.stringify({
         clientToken: crypto.randomUUID(),
         instanceSpec: instanceSpec(cat, subnet, 1, 'quick'),
+      }),
+    sign,
+  },
+  mixed: {
+    // 95 % reads (describeInstance, describeInstances, alternately), 5 % createInstances.
+    next: (() => {
+      let k = 0;
+      return () => {
+        const n = k++;
+        if (n % 20 === 19)
+          return {
+            kind: 'create',
+            method: 'PUT',
+            path: `${R}/instances`,
+            body: JSON.stringify({
+              clientToken: crypto.randomUUID(),
+              instanceSpec: instanceSpec(cat, subnet, 1, 'quick'),
+            }),
+          };
+        return n % 2 === 0
+          ? { kind: 'one', method: 'GET', path: `${R}/instances/${ids[(n * 7919) % ids.length]}` }
+          : { kind: 'list', method: 'GET', path: `${R}/instances` };
+      };
+    })(),
+    sign,
+  },
+  create10: {
+    ...loads.create10,
+    body: () =>
+      JSON.stringify({
+        clientToken: crypto.randomUUID(),
+        instanceSpec: instanceSpec(cat, subnet, 10, 'quick'),
       }),
     sign,
   },
@@ -134,4 +208,4 @@ for (const key of ONLY) {
 console.log(`server peak RSS ${Math.round(s.memory().peakMiB)} MB`);
 await s.stop();
 if (process.env.BENCH_SQL) console.log(fs.readFileSync(path.join(logDir, 'quick.stderr'), 'utf8'));
-fs.rmSync(work, { recursive: true, force: true });
+if (process.env.BENCH_DATA === undefined) fs.rmSync(work, { recursive: true, force: true });

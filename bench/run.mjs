@@ -4,7 +4,9 @@
 // (dist/, via bin/edcps.js) in separate processes; the load comes from this process.
 //
 // Environment: BENCH_INSTANCES (default 100000) instances stored for the large measurements,
-// BENCH_SECONDS (default 10) per measurement after BENCH_WARMUP (default 3) seconds of warm-up,
+// BENCH_SECONDS (default 4) per measurement after BENCH_WARMUP (default 2) seconds of warm-up,
+// BENCH_ROUNDS (default 3) rounds of every measurement (figures are medians of the ratios within
+// each round),
 // BENCH_CONNECTIONS (default 10), BENCH_PROFILE=1 to record a CPU profile of every server
 // process (in .bench-tmp/profiles) and print its top frames, BENCH_DOCS=1 to write the results
 // into docs/benchmarks.md (default: only on a full 100,000-instance run), BENCH_KEEP=1 to keep
@@ -34,14 +36,21 @@ const { openRuntime } = await import(path.join(ROOT, 'dist/src/runtime.js'));
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 100_000);
 const SMALL = 1_000;
 const RECONCILER_BATCH = Math.min(10_000, Math.max(500, Math.floor(INSTANCES / 10)));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const WRITE_DOCS = process.env.BENCH_DOCS ? process.env.BENCH_DOCS === '1' : INSTANCES === 100_000;
 const CREATE_CHUNK = 1_000;
-/** Describe rounds (bare, 1,000, full): the figures are medians over rounds, ratios taken within each round. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Rounds of all measurements: the figures are medians over rounds, ratios taken within each round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/**
+ * A group of instances with a name of their own, created right after the first 1,000 in both
+ * databases (so at 100,000 nearly everything stored is newer): what the name filter finds.
+ */
+const GROUP = 20;
+const GROUP_NAME = 'web-frontend';
+const GROUP_FILTER = 'frontend';
 
 const creds = { accessKeyId: 'BENCHACCESSKEY', secretAccessKey: 'bench-secret-access-key' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'edcps-bench-'));
@@ -87,9 +96,11 @@ async function stopAndProfile(p) {
 const bare = await startBareFastify(ROOT, logDir);
 const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
 const bareGet = (p, query = '') => load({ url: bare.url, method: 'GET', path: p, query, sign: bareSign });
+const barePutBody = () =>
+  JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: { count: 1, name: 'bench' } });
 const bareLoad = {
   // The same bytes edcps answered (set below, once the large database is up) …
-  list: () => bareGet('/v1/regions/cn-east-tz1/instances'),
+  list: (query = '') => bareGet('/v1/regions/cn-east-tz1/instances', query),
   one: () => bareGet('/v1/regions/cn-east-tz1/instances/edcps-x'),
   // … and the ~100-byte envelope of the earlier runs, for comparison.
   listSmall: () => bareGet('/v1/regions/cn-east-tz1/instances', 'envelope=small'),
@@ -99,10 +110,26 @@ const bareLoad = {
       url: bare.url,
       method: 'PUT',
       path: '/v1/regions/cn-east-tz1/instances',
-      body: () =>
-        JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: { count: 1, name: 'bench' } }),
+      body: barePutBody,
       sign: bareSign,
     }),
+  /** The mixed load's sequence (bench/run.mjs `loads.mixed`), answered by the bare handler. */
+  mixed: () => {
+    let k = 0;
+    const R = '/v1/regions/cn-east-tz1';
+    return load({
+      url: bare.url,
+      sign: bareSign,
+      next: () => {
+        const n = k++;
+        if (n % 20 === 19)
+          return { kind: 'create', method: 'PUT', path: `${R}/instances`, body: barePutBody() };
+        return n % 2 === 0
+          ? { kind: 'one', method: 'GET', path: `${R}/instances/edcps-x` }
+          : { kind: 'list', method: 'GET', path: `${R}/instances` };
+      },
+    });
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -124,8 +151,9 @@ const bareLoad = {
 // 3. Two bench databases on the bench catalog (room for every instance), quotas raised: `small`
 //    holds 1,000 instances, `large` INSTANCES. Both are measured in the same phase, alternately,
 //    so that a change in the machine's load shows on both sides of the latency comparison.
-// Half the seed in each AZ, and room for every create the measurement can make.
-const DEVICES_PER_AZ = Math.ceil(INSTANCES / 2) + 40_000;
+// Half the seed in each AZ, and room for every create the measurements can make (count 1 in AZ b,
+// count 10 in AZ a, each in a subnet of its own).
+const DEVICES_PER_AZ = Math.ceil(INSTANCES / 2) + 60_000;
 const cat = writeBenchCatalog(ROOT, work, DEVICES_PER_AZ);
 
 async function benchDb(name) {
@@ -138,28 +166,48 @@ async function benchDb(name) {
   await runtime.services.accounts.setQuota('default', cat.regionId, { instances: 10_000_000 });
   await runtime.close();
   const syncMs = Math.round(performance.now() - t0);
-  const db = new Database(path.join(dataDir, 'edcps.db'), { readonly: true, fileMustExist: true });
-  const countWhere = (cond) => db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
+  const open = () => new Database(path.join(dataDir, 'edcps.db'), { readonly: true, fileMustExist: true });
+  const snapshot = path.join(work, `${name}-snapshot`);
   return {
     name,
     env,
-    db,
+    db: open(),
     syncMs,
-    countWhere,
     subnets: [],
-    async waitUntilStable(label) {
-      const t = performance.now();
-      for (;;) {
-        const left = countWhere(`status <> 'running'`);
-        if (left === 0) return performance.now() - t;
-        if (performance.now() - t > 3_600_000)
-          throw new Error(`${label}: ${left} instances not running after an hour`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    countWhere(cond) {
+      return this.db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
     },
-    /** Two /16 subnets (one per AZ, each in its own VPC): 2 × 65,531 private addresses. */
+    /** Provisioning done: no instance has a step in flight (read through the instances_due index). */
+    async waitSettled(label = name) {
+      const t = performance.now();
+      const busy = this.db.prepare(`select 1 from instances where next_run_at is not null limit 1`);
+      while (busy.get() !== undefined) {
+        if (performance.now() - t > 3_600_000)
+          throw new Error(`${label}: instances still in flight after an hour`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return performance.now() - t;
+    },
+    async waitUntilStable(label) {
+      return this.waitSettled(label);
+    },
+    /** Copies the data directory aside (no server running). */
+    keep() {
+      fs.cpSync(dataDir, snapshot, { recursive: true });
+    },
+    /** Puts the copy back (no server running). */
+    restore() {
+      this.db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.cpSync(snapshot, dataDir, { recursive: true });
+      this.db = open();
+    },
+    /**
+     * Four /16 subnets, each in its own VPC: the seed's (AZ a, AZ b), then one for the
+     * measured count-1 creates (AZ b) and one for the count-10 creates (AZ a).
+     */
     async createNetworks(call) {
-      for (const [i, az] of cat.azs.slice(0, 2).entries()) {
+      for (const [i, az] of [cat.azs[0], cat.azs[1], cat.azs[1], cat.azs[0]].entries()) {
         const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
           body: { vpcSpec: { name: `bench-${i}`, cidr: `10.${i}.0.0/16`, description: '' } },
         });
@@ -197,9 +245,11 @@ for (const d of [small, large]) {
   const call = apiClient(signRequest, s.url, creds, cat.regionId);
   await d.createNetworks(call);
   await createMany(call, d.subnets[0], SMALL);
+  await createMany(call, d.subnets[0], GROUP, GROUP_NAME);
   await d.waitUntilStable(`${d.name}: seed 1k`);
   await stopAndProfile(s);
 }
+small.keep();
 
 // ---------------------------------------------------------------------------------------------
 // 4. Reconciler throughput at time scale 0: create a batch with the reconciler off, then start a
@@ -236,7 +286,7 @@ for (const d of [small, large]) {
   const call2 = apiClient(signRequest, on.url, creds, cat.regionId);
   const rest = INSTANCES - large.countWhere('1=1');
   // AZ a (subnet 0) already holds SMALL + RECONCILER_BATCH; fill it to half the seed, then AZ b.
-  const first = Math.max(0, Math.min(rest, Math.floor(INSTANCES / 2) - SMALL - RECONCILER_BATCH));
+  const first = Math.max(0, Math.min(rest, Math.floor(INSTANCES / 2) - SMALL - GROUP - RECONCILER_BATCH));
   const t0 = performance.now();
   await createMany(call2, large.subnets[0], first);
   await createMany(call2, large.subnets[1], rest - first);
@@ -248,8 +298,7 @@ for (const d of [small, large]) {
 
 // ---------------------------------------------------------------------------------------------
 // 6. Start-up with INSTANCES stored (median of 3 restarts; the last one stays up), then the
-//    describe measurements alternating between the small and the large database, then
-//    createInstances and the memory of the large one.
+//    rounds of the measurements, each figure next to its bare-Fastify baseline.
 {
   const restarts = [];
   let L;
@@ -261,115 +310,173 @@ for (const d of [small, large]) {
   results.startup.storedMs = median(restarts);
   results.startup.storedAllMs = restarts.map(Math.round);
   results.startup.stored = large.countWhere('1=1');
-  const S = await startEdcps('small', small.env());
   const sign = signerFor(signRequest, creds, cat.regionId);
-  const idsOf = (d) =>
-    d.db
-      .prepare(`select id from instances order by random() limit 1000`)
-      .all()
-      .map((r) => r.id);
-  // The bare handler answers what edcps answers: the first page and one stored instance.
+  const R = `/v1/regions/${cat.regionId}`;
+  const QUERIES = {
+    status: 'filters.1.name=status&filters.1.values.1=running',
+    name: `name=${GROUP_FILTER}`,
+  };
+  const ids = large.db
+    .prepare(`select id from instances order by random() limit 1000`)
+    .all()
+    .map((r) => r.id);
+  // The bare handler answers what edcps answers: the pages (unfiltered, by status, by name) and one instance.
   {
     const call = apiClient(signRequest, L.url, creds, cat.regionId);
-    const [oneId] = idsOf(large);
     const answers = {
       list: await call.text('GET', `/regions/${cat.regionId}/instances`),
-      one: await call.text('GET', `/regions/${cat.regionId}/instances/${oneId}`),
+      listStatus: await call.text('GET', `/regions/${cat.regionId}/instances`, { query: QUERIES.status }),
+      listName: await call.text('GET', `/regions/${cat.regionId}/instances`, { query: QUERIES.name }),
+      one: await call.text('GET', `/regions/${cat.regionId}/instances/${ids[0]}`),
     };
+    if (JSON.parse(answers.listName).result.totalCount !== GROUP)
+      throw new Error(`the name filter should match the ${GROUP} instances of the group`);
     const res = await fetch(`${bare.url}/bench/answers`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(answers),
     });
     if (res.status !== 200) throw new Error(`bare answers: ${res.status}`);
-    results.answerBytes = { list: Buffer.byteLength(answers.list), one: Buffer.byteLength(answers.one) };
+    results.answerBytes = Object.fromEntries(
+      Object.entries(answers).map(([k, v]) => [k, Buffer.byteLength(v)]),
+    );
   }
-  const rounds = {
-    list1k: [],
-    listFull: [],
-    one1k: [],
-    oneFull: [],
-    bareList: [],
-    bareOne: [],
-    bareListSmall: [],
-    bareOneSmall: [],
-    barePut: [],
-  };
-  log(`bare Fastify and edcps, alternately: ${ROUNDS} rounds`);
-  for (let r = 0; r < ROUNDS; r++) {
-    rounds.bareList.push(await bareLoad.list());
-    rounds.bareOne.push(await bareLoad.one());
-    rounds.bareListSmall.push(await bareLoad.listSmall());
-    rounds.bareOneSmall.push(await bareLoad.oneSmall());
-    for (const [key, server, d] of [
-      ['1k', S, small],
-      ['Full', L, large],
-    ]) {
-      const ids = idsOf(d);
+  const createBody = (subnet, count, name) => () =>
+    JSON.stringify({ clientToken: crypto.randomUUID(), instanceSpec: specFor(subnet, count, name) });
+  const loads = {
+    // createInstances into subnets of their own (AZ b for count 1, AZ a for count 10).
+    create1: (url, subnet) =>
+      load({ url, method: 'PUT', path: `${R}/instances`, body: createBody(subnet, 1, 'bench-create'), sign }),
+    create10: (url, subnet) =>
+      load({
+        url,
+        method: 'PUT',
+        path: `${R}/instances`,
+        body: createBody(subnet, 10, 'bench-count10'),
+        sign,
+      }),
+    filtered: (url, which) =>
+      load({ url, method: 'GET', path: `${R}/instances`, query: QUERIES[which], sign }),
+    list: (url) => load({ url, method: 'GET', path: `${R}/instances`, sign }),
+    one: (url) => {
       let i = 0;
-      rounds[`list${key}`].push(
-        await load({ url: server.url, method: 'GET', path: `/v1/regions/${cat.regionId}/instances`, sign }),
-      );
-      rounds[`one${key}`].push(
-        await load({
-          url: server.url,
-          method: 'GET',
-          nextPath: () => `/v1/regions/${cat.regionId}/instances/${ids[i++ % ids.length]}`,
-          sign,
-        }),
-      );
-    }
+      return load({ url, method: 'GET', nextPath: () => `${R}/instances/${ids[i++ % ids.length]}`, sign });
+    },
+    /** 95 % reads (describeInstance of a stored id and describeInstances page 1, alternately), 5 % creates. */
+    mixed: (url, subnet) => {
+      let k = 0;
+      const body = createBody(subnet, 1, 'bench-mixed');
+      return load({
+        url,
+        sign,
+        next: () => {
+          const n = k++;
+          if (n % 20 === 19) return { kind: 'create', method: 'PUT', path: `${R}/instances`, body: body() };
+          return n % 2 === 0
+            ? { kind: 'one', method: 'GET', path: `${R}/instances/${ids[(n >> 1) % ids.length]}` }
+            : { kind: 'list', method: 'GET', path: `${R}/instances` };
+        },
+      });
+    },
+  };
+  const KEYS = [
+    'bareStatus',
+    'bareName',
+    'status1k',
+    'statusFull',
+    'name1k',
+    'nameFull',
+    'create1k',
+    'barePut',
+    'createFull',
+    'create10Full',
+    'bareMixed',
+    'mixedFull',
+    'bareList',
+    'bareOne',
+    'listFull',
+    'oneFull',
+  ];
+  const rounds = Object.fromEntries(KEYS.map((k) => [k, []]));
+  rounds.storedAtCreate = [];
+  /** The large server's VmHWM after each of its measurements: which one sets the peak. */
+  rounds.peakMiB = [];
+  /** The large server's V8 heap in use after each round (its /metrics): RSS less heap is native memory. */
+  rounds.heap = [];
+  const heapOf = async (p) => {
+    const text = await (await fetch(`${p.url}/metrics`)).text();
+    return Number(/^nodejs_heap_used_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
+  };
+  rounds.storedAtCreate1k = [];
+  const [, , subnetCreate1, subnetCreate10] = large.subnets;
+  log(`${ROUNDS} rounds of measurements`);
+  for (let r = 0; r < ROUNDS; r++) {
+    log(`round ${r + 1}`);
+    // The 1,000-instance database as it was seeded (its creates of earlier rounds undone).
+    small.restore();
+    const S = await startEdcps(`small-${r}`, small.env());
+    await large.waitSettled();
+    rounds.bareStatus.push(await bareLoad.list(QUERIES.status));
+    rounds.status1k.push(await loads.filtered(S.url, 'status'));
+    rounds.statusFull.push(await loads.filtered(L.url, 'status'));
+    rounds.bareName.push(await bareLoad.list(QUERIES.name));
+    rounds.name1k.push(await loads.filtered(S.url, 'name'));
+    rounds.nameFull.push(await loads.filtered(L.url, 'name'));
+    rounds.peakMiB.push(['nameFull', L.memory().peakMiB]);
+    // The two sizes back to back, the baseline just before them.
+    rounds.barePut.push(await bareLoad.put());
+    rounds.storedAtCreate1k.push(small.countWhere('1=1'));
+    rounds.create1k.push(await loads.create1(S.url, small.subnets[2]));
+    await stopAndProfile(S);
+    rounds.storedAtCreate.push(large.countWhere('1=1'));
+    rounds.createFull.push(await loads.create1(L.url, subnetCreate1));
+    rounds.peakMiB.push(['createFull', L.memory().peakMiB]);
+    await large.waitSettled();
+    rounds.create10Full.push(await loads.create10(L.url, subnetCreate10));
+    rounds.peakMiB.push(['create10Full', L.memory().peakMiB]);
+    await large.waitSettled();
+    rounds.bareMixed.push(await bareLoad.mixed());
+    rounds.mixedFull.push(await loads.mixed(L.url, subnetCreate1));
+    rounds.peakMiB.push(['mixedFull', L.memory().peakMiB]);
+    await large.waitSettled();
+    rounds.bareList.push(await bareLoad.list());
+    rounds.listFull.push(await loads.list(L.url));
+    rounds.bareOne.push(await bareLoad.one());
+    rounds.oneFull.push(await loads.one(L.url));
+    const heap = await heapOf(L);
+    rounds.heap.push(heap);
+    log(
+      `round ${r + 1}: large server RSS peak so far ${Math.round(L.memory().peakMiB * 1.048576)} MB, ` +
+        `now ${Math.round(L.memory().currentMiB * 1.048576)} MB, V8 heap in use ${Math.round(heap / 1e6)} MB`,
+    );
   }
+  results.rounds = rounds;
   const medianOf = (ms) =>
     Object.fromEntries(Object.keys(ms[0]).map((k) => [k, median(ms.map((m) => m[k]))]));
-  results.edcps['describeInstances@1k'] = medianOf(rounds.list1k);
-  results.edcps['describeInstances@full'] = medianOf(rounds.listFull);
-  results.edcps['describeInstance@1k'] = medianOf(rounds.one1k);
-  results.edcps['describeInstance@full'] = medianOf(rounds.oneFull);
-  results.bare.list = medianOf(rounds.bareList);
-  results.bare.one = medianOf(rounds.bareOne);
-  results.bare.listSmall = medianOf(rounds.bareListSmall);
-  results.bare.oneSmall = medianOf(rounds.bareOneSmall);
+  results.medians = Object.fromEntries(KEYS.map((k) => [k, medianOf(rounds[k])]));
+  results.storedAtCreate = median(rounds.storedAtCreate);
+  results.storedAtCreate1k = median(rounds.storedAtCreate1k);
+  results.storedAtEnd = large.countWhere('1=1');
   // Ratios within each round, then their median: the machine's speed drifts between rounds, and a
   // ratio of two medians can pair a fast round's numerator with a slow round's denominator.
-  const perRound = (f) => median(rounds.bareList.map((_, r) => f(r)));
+  const perRound = (f) => median(rounds.barePut.map((_, r) => f(r)));
+  const rps = (k, r) => rounds[k][r].rps;
+  const reads = (m) => ((m.byKind.one ?? 0) + (m.byKind.list ?? 0)) / m.seconds;
+  const lat = (k, r) => rounds[k][r].latencyMeanMs;
   results.ratios = {
-    list: perRound((r) => rounds.listFull[r].rps / rounds.bareList[r].rps),
-    one: perRound((r) => rounds.oneFull[r].rps / rounds.bareOne[r].rps),
-    listSmall: perRound((r) => rounds.listFull[r].rps / rounds.bareListSmall[r].rps),
-    oneSmall: perRound((r) => rounds.oneFull[r].rps / rounds.bareOneSmall[r].rps),
-    listGrowth: perRound((r) => rounds.listFull[r].latencyMeanMs / rounds.list1k[r].latencyMeanMs),
-    oneGrowth: perRound((r) => rounds.oneFull[r].latencyMeanMs / rounds.one1k[r].latencyMeanMs),
+    createGrowth: perRound((r) => rps('createFull', r) / rps('create1k', r)),
+    createToBare: perRound((r) => rps('createFull', r) / rps('barePut', r)),
+    count10: perRound((r) => (10 * rps('create10Full', r)) / rps('createFull', r)),
+    mixedReads: perRound((r) => reads(rounds.mixedFull[r]) / reads(rounds.bareMixed[r])),
+    statusToBare: perRound((r) => rps('statusFull', r) / rps('bareStatus', r)),
+    nameToBare: perRound((r) => rps('nameFull', r) / rps('bareName', r)),
+    statusGrowth: perRound((r) => lat('statusFull', r) / lat('status1k', r)),
+    nameGrowth: perRound((r) => lat('nameFull', r) / lat('name1k', r)),
+    list: perRound((r) => rps('listFull', r) / rps('bareList', r)),
+    one: perRound((r) => rps('oneFull', r) / rps('bareOne', r)),
   };
-  results.rounds = rounds;
-  await stopAndProfile(S);
-  // For comparison, reads with nothing kept in memory: every request another stored instance.
-  const allIds = large.db
-    .prepare(`select id from instances order by random()`)
-    .all()
-    .map((r) => r.id);
-  let k = 0;
-  results.edcps['describeInstance@uncached'] = await load({
-    url: L.url,
-    method: 'GET',
-    nextPath: () => `/v1/regions/${cat.regionId}/instances/${allIds[k++ % allIds.length]}`,
-    sign,
-  });
-  // createInstances between two baseline measurements (their median is the baseline).
-  rounds.barePut.push(await bareLoad.put());
-  results.edcps.createInstances = await load({
-    url: L.url,
-    method: 'PUT',
-    path: `/v1/regions/${cat.regionId}/instances`,
-    body: () =>
-      JSON.stringify({
-        clientToken: crypto.randomUUID(),
-        instanceSpec: specFor(large.subnets[1], 1, 'bench-create'),
-      }),
-    sign,
-  });
-  rounds.barePut.push(await bareLoad.put());
-  results.bare.put = medianOf(rounds.barePut);
+  results.mixedReadsPerSecond = median(rounds.mixedFull.map(reads));
+  results.bareMixedReadsPerSecond = median(rounds.bareMixed.map(reads));
   results.memory.fullPeakMiB = L.memory().peakMiB;
   results.memory.fullCurrentMiB = L.memory().currentMiB;
   await stopAndProfile(L);

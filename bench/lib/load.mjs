@@ -8,6 +8,10 @@ import autocannon from 'autocannon';
  * whose results are discarded. `path` is fixed, or `nextPath()` gives each request its own. Every request is built and signed in this process just before
  * it is sent (fresh nonce and date; `body()` may return a new clientToken each time), for the
  * bare-Fastify baseline too, so the client does the same work whichever server it talks to.
+ *
+ * A mix of requests: `next()` gives each request's `{ kind, method, path, query?, body? }`; the
+ * result's `byKind` counts the requests of each kind sent during the measurement (the requests
+ * still in flight at its end, at most one per connection, are among them).
  */
 export async function measureLoad({
   url,
@@ -16,21 +20,36 @@ export async function measureLoad({
   nextPath,
   query = '',
   body,
+  next,
   sign,
   connections = 10,
   seconds = 10,
   warmupSeconds = 3,
 }) {
+  const host = new URL(url).host;
+  let byKind = {};
+  const first = next ? next() : undefined;
   const request = {
-    method,
-    path: query ? `${path ?? nextPath()}?${query}` : (path ?? nextPath()),
+    method: first?.method ?? method,
+    path: first ? first.path : query ? `${path ?? nextPath()}?${query}` : (path ?? nextPath()),
     setupRequest: (req) => {
+      if (next) {
+        const r = next();
+        byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+        const q = r.query ?? '';
+        const payload = r.body ?? '';
+        const headers = sign({ method: r.method, path: r.path, query: q, body: payload, host });
+        const out = { ...req, method: r.method, path: q ? `${r.path}?${q}` : r.path, headers };
+        if (payload) return { ...out, body: payload };
+        delete out.body;
+        return out;
+      }
       // `nextPath` varies the target per request (describeInstance over many ids).
       const p = nextPath ? nextPath() : path;
       const payload = body ? body() : '';
-      const headers = sign({ method, path: p, query, body: payload, host: new URL(url).host });
-      const next = { ...req, path: query ? `${p}?${query}` : p, headers };
-      return payload ? { ...next, body: payload } : next;
+      const headers = sign({ method, path: p, query, body: payload, host });
+      const out = { ...req, path: query ? `${p}?${query}` : p, headers };
+      return payload ? { ...out, body: payload } : out;
     },
   };
   const run = (duration) =>
@@ -45,13 +64,15 @@ export async function measureLoad({
   const check = (r, phase) => {
     if (failures(r) > 0)
       throw new Error(
-        `${method} ${path ?? 'varying paths'} on ${url}: ${failures(r)} of ${r.requests.total} requests failed during the ${phase}`,
+        `${next ? 'mixed' : method} ${path ?? 'varying paths'} on ${url}: ${failures(r)} of ${r.requests.total} requests failed during the ${phase}`,
       );
   };
   if (warmupSeconds > 0) check(await run(warmupSeconds), 'warm-up');
+  byKind = {};
   const r = await run(seconds);
   check(r, 'measurement');
   return {
+    ...(next ? { byKind, seconds } : {}),
     requests: r.requests.total,
     rps: r.requests.total / seconds,
     latencyMeanMs: r.latency.average,

@@ -7,6 +7,7 @@ import { nonceLog } from './migrations/0004-nonce-log.js';
 import { bmc } from './migrations/0005-bmc.js';
 import { deployments } from './migrations/0006-deployments.js';
 import { accountRoles } from './migrations/0007-account-roles.js';
+import { instanceReadIndexes } from './migrations/0008-instance-read-indexes.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -18,6 +19,7 @@ function provider(store: Store): MigrationProvider {
       '0005-bmc': bmc(),
       '0006-deployments': deployments(),
       '0007-account-roles': accountRoles(),
+      '0008-instance-read-indexes': instanceReadIndexes(store.dialect),
     }),
   };
 }

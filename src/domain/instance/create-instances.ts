@@ -18,7 +18,6 @@ import { chargeColumns } from '../charge.js';
 import type { Caller, Deps } from '../deps.js';
 import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
 import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
-import { newId } from '../ids.js';
 import { assertInstallable } from '../hardware/installable.js';
 import { driversOf } from '../../store/repositories/bmc-repo.js';
 import { recordAllocationFailure } from '../operator/allocation-failures.js';
@@ -28,6 +27,7 @@ import {
   allocateInstanceIps,
   resolveInstanceSubnet,
 } from '../network/instance-network.js';
+import { newInstanceId } from './instance-id.js';
 import { defaultHostname } from './instance-rules.js';
 import { type InstanceSpec, type NicInternet, parseInstanceSpec } from './instance-spec.js';
 import { TRANSITIONS, stepsOf } from './states.js';
@@ -128,7 +128,7 @@ export async function createInstancesInTx(
     );
   }
 
-  const ids = Array.from({ length: spec.count }, () => newId('instance'));
+  const ids = Array.from({ length: spec.count }, () => newInstanceId());
   const where = { regionId: caller.regionId, azId: spec.az, deviceType: spec.deviceType };
   const devices = await allocateDevices(tx, where, ids);
   if (!devices) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import type { DeviceInput } from '../domain/operator/fleet-admin.js';
+import { firstLine } from './errors.js';
 
 const TEXT_KEYS = [
   'region',
@@ -31,7 +32,7 @@ function parseList(file: string, text: string): unknown {
   try {
     return YAML.parse(text);
   } catch (e) {
-    throw new Error(`${file} is neither JSON nor YAML: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`${file} is neither JSON nor YAML: ${firstLine(e)}`);
   }
 }
 

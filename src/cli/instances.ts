@@ -6,7 +6,7 @@ import type { InstanceProgress } from '../domain/operator/progress.js';
 import { type InitOption, initOption, withOperator } from './admin.js';
 import { type ApiClient, ApiCallError, createApiClient } from './api-client.js';
 import { readStdin } from './bmc-options.js';
-import { CliError } from './errors.js';
+import { CliError, firstLine } from './errors.js';
 import { type JsonOption, emit, intArg, record, table, textArg } from './output.js';
 import { type Watched, createProgressView } from './progress-view.js';
 
@@ -33,7 +33,7 @@ function readSpec(file: string, model = 'InstanceSpec'): Record<string, unknown>
   try {
     doc = YAML.parse(text);
   } catch (e) {
-    throw new Error(`${file} is not JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new Error(`${file} is not JSON: ${firstLine(e)}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new Error(`${file} must hold an ${model} object`);

@@ -42,6 +42,24 @@ export class FreshCache<K, V> {
   }
 }
 
+/** Every shared cache made for a store so far (what clearSharedCaches clears). */
+const madeFor = new WeakMap<object, Set<FreshCache<unknown, unknown>>>();
+
 /** The one cache named `name` of this store, shared by every service built on it. */
 export const sharedCache = <K, V>(store: Pick<Store, 'externalChanges'>, name: string): FreshCache<K, V> =>
-  perStore(store, `fresh:${name}`, () => new FreshCache<K, V>(store));
+  perStore(store, `fresh:${name}`, () => {
+    const cache = new FreshCache<K, V>(store);
+    let made = madeFor.get(store);
+    if (made === undefined) madeFor.set(store, (made = new Set()));
+    made.add(cache as FreshCache<unknown, unknown>);
+    return cache;
+  });
+
+/**
+ * Clears every shared cache of this store, whatever its name: for a process that replaced the
+ * database's contents itself (a reset, a state load), since its own commits do not move SQLite's
+ * data_version. A cache not made yet has nothing to forget.
+ */
+export function clearSharedCaches(store: Pick<Store, 'externalChanges'>): void {
+  for (const cache of madeFor.get(store) ?? []) cache.clear();
+}

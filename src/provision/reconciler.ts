@@ -3,6 +3,7 @@ import type { Deps } from '../domain/deps.js';
 import { randomSuffix } from '../domain/ids.js';
 import { ACTIONS } from '../domain/catalog/catalog-file.js';
 import { type Action, type StepPlan, TRANSITIONS, stepsOf } from '../domain/instance/states.js';
+import { installIdentityOf, readReinstallInput } from '../domain/hardware/install-target.js';
 import { checkStepFault } from '../domain/operator/faults.js';
 import { listFaults } from '../store/repositories/faults-repo.js';
 import {
@@ -91,56 +92,22 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(base * (0.5 + random()));
 }
 
-interface ReinstallInput {
-  osTypeId?: string;
-  osName?: string;
-  osType?: string;
-  osVersion?: string;
-  sysRaidTypeId?: string;
-  sysRaidType?: string;
-  dataRaidTypeId?: string;
-  dataRaidType?: string;
-  hostname?: string;
-  keypairId?: string;
-  keepData?: string;
-}
-
-function parseInput(row: InstanceRow): ReinstallInput {
-  try {
-    const v = JSON.parse(row.action_input || '{}') as unknown;
-    return typeof v === 'object' && v !== null ? (v as ReinstallInput) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** What the action installs: the instance's own spec, or the reinstall target. */
 function targetOf(row: InstanceRow): StepTarget {
-  const own: StepTarget = {
-    osTypeId: row.os_type_id,
-    osName: row.os_name,
-    sysRaidType: row.sys_raid_type,
-    dataRaidType: row.data_raid_type,
-    hostname: row.hostname,
-    keypairId: row.keypair_id,
-    keepData: false,
-  };
-  if (row.action !== 'reinstall') return own;
-  const t = parseInput(row);
+  const t = row.action === 'reinstall' ? readReinstallInput(row.action_input) : {};
   return {
-    osTypeId: t.osTypeId ?? own.osTypeId,
-    osName: t.osName ?? own.osName,
-    sysRaidType: t.sysRaidType ?? own.sysRaidType,
-    dataRaidType: t.dataRaidType ?? own.dataRaidType,
-    hostname: t.hostname ?? own.hostname,
-    keypairId: t.keypairId ?? '',
+    osTypeId: t.osTypeId ?? row.os_type_id,
+    osName: t.osName ?? row.os_name,
+    sysRaidType: t.sysRaidType ?? row.sys_raid_type,
+    dataRaidType: t.dataRaidType ?? row.data_raid_type,
+    ...installIdentityOf(row),
     keepData: t.keepData === 'yes',
   };
 }
 
 /** The columns a completed reinstall changes (reference: the instance reflects the new OS/RAID). */
 function reinstallEffects(row: InstanceRow): Completion['endSet'] {
-  const t = parseInput(row);
+  const t = readReinstallInput(row.action_input);
   return {
     ...(t.osTypeId !== undefined ? { os_type_id: t.osTypeId } : {}),
     ...(t.osName !== undefined ? { os_name: t.osName } : {}),

@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffSnapshots, snapshotDb } from '../fuzz/support/db-snapshot.js';
-import { type AdminHarness, createAdminHarness, expectError, ok } from './admin-harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectError, ok, useAdminHarness } from './admin-harness.js';
 
 const JD = '/v1/regions/cn-east-tz1/deviceTypes';
+const NOBODY = 'no account named or with id "nobody"';
 
 describe('operator API: accounts, access keys and quotas', () => {
-  let h: AdminHarness;
-  beforeAll(async () => {
-    h = await createAdminHarness();
-  });
-  afterAll(() => h.close());
-
-  /** Runs `call` and asserts it answers `code status message` and changes no table. */
-  async function refused(
-    call: () => ReturnType<AdminHarness['call']>,
-    code: number,
-    status: string,
-    message: string | RegExp,
-  ) {
-    const before = await snapshotDb(h.runtime.store);
-    expectError(await call(), code, status, message);
-    expect(diffSnapshots(before, await snapshotDb(h.runtime.store))).toEqual([]);
-  }
+  const h = useAdminHarness();
 
   it('createAccount makes a user by default and shows the secret once', async () => {
     const r = ok<Record<string, string>>(
@@ -62,44 +46,29 @@ describe('operator API: accounts, access keys and quotas', () => {
   });
 
   it('createAccount refuses bad input with 400 naming the field, and changes nothing', async () => {
-    const post = (body: unknown) => () => h.call('POST', '/admin/v1/accounts', { body });
-    await refused(post({}), 400, 'INVALID_ARGUMENT', 'missing required parameter name');
-    await refused(
-      post({ name: 7 }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter name: must be of type string',
-    );
-    await refused(post({ name: '1bad' }), 400, 'INVALID_ARGUMENT', 'account name must be 2-64 characters');
-    await refused(
-      post({ name: 'carol', role: 'root' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter role: must be one of user, operator',
-    );
-    await refused(
-      post({ name: 'carol', admin: true }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter admin: is not a parameter of this operation',
-    );
-    await refused(
-      post('[1]'),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter request body: must be a JSON object',
-    );
-    await refused(post('{'), 400, 'INVALID_ARGUMENT', 'invalid parameter request body: is not valid JSON');
-    await refused(
-      post({ name: 'ca\u0000rol' }),
-      400,
-      'INVALID_ARGUMENT',
-      'must not contain the NUL character',
+    const bad = 'INVALID_ARGUMENT';
+    await h.refusesAll(
+      (body: unknown) => h.call('POST', '/admin/v1/accounts', { body }),
+      [
+        [{}, 400, bad, 'missing required parameter name'],
+        [{ name: 7 }, 400, bad, 'invalid parameter name: must be of type string'],
+        [{ name: '1bad' }, 400, bad, 'account name must be 2-64 characters'],
+        [{ name: 'carol', role: 'root' }, 400, bad, 'invalid parameter role: must be one of user, operator'],
+        [
+          { name: 'carol', admin: true },
+          400,
+          bad,
+          'invalid parameter admin: is not a parameter of this operation',
+        ],
+        ['[1]', 400, bad, 'invalid parameter request body: must be a JSON object'],
+        ['{', 400, bad, 'invalid parameter request body: is not valid JSON'],
+        [{ name: 'ca\u0000rol' }, 400, bad, 'must not contain the NUL character'],
+      ],
     );
   });
 
   it('createAccount refuses a taken name with 409 ALREADY_EXISTS', async () => {
-    await refused(
+    await h.refused(
       () => h.call('POST', '/admin/v1/accounts', { body: { name: 'default' } }),
       409,
       'ALREADY_EXISTS',
@@ -121,30 +90,23 @@ describe('operator API: accounts, access keys and quotas', () => {
   });
 
   it('describeAccounts refuses paging out of range with 400 OUT_OF_RANGE', async () => {
-    const get = (query: Record<string, string | number>) => () =>
-      h.call('GET', '/admin/v1/accounts', { query });
-    await refused(
-      get({ pageSize: 101 }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter pageSize out of range: must be an integer in [1, 100]',
-    );
-    await refused(get({ pageNumber: 0 }), 400, 'OUT_OF_RANGE', 'parameter pageNumber out of range');
-    await refused(
-      get({ pageSize: 'x' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter pageSize: must be of type integer',
+    await h.refusesAll(
+      (query: Record<string, string | number>) => h.call('GET', '/admin/v1/accounts', { query }),
+      [
+        [
+          { pageSize: 101 },
+          400,
+          'OUT_OF_RANGE',
+          'parameter pageSize out of range: must be an integer in [1, 100]',
+        ],
+        [{ pageNumber: 0 }, 400, 'OUT_OF_RANGE', 'parameter pageNumber out of range'],
+        [{ pageSize: 'x' }, 400, 'INVALID_ARGUMENT', 'invalid parameter pageSize: must be of type integer'],
+      ],
     );
   });
 
   it('describeAccount answers 404 NOT_FOUND for an unknown account', async () => {
-    await refused(
-      () => h.call('GET', '/admin/v1/accounts/nobody'),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
+    await h.refused(() => h.call('GET', '/admin/v1/accounts/nobody'), 404, 'NOT_FOUND', NOBODY);
   });
 
   it('disableAccount makes its keys answer 403 on the JD API at once; enableAccount restores them', async () => {
@@ -202,38 +164,38 @@ describe('operator API: accounts, access keys and quotas', () => {
   });
 
   it("disableAccount refuses the calling operator's own account with 400 FAILED_PRECONDITION", async () => {
-    await refused(
-      () => h.call('POST', '/admin/v1/accounts/ops:disable'),
-      400,
-      'FAILED_PRECONDITION',
-      'an operator cannot disable its own account (ops)',
-    );
-    await refused(
-      () => h.call('POST', `/admin/v1/accounts/${h.operator.accountId}:disable`),
-      400,
-      'FAILED_PRECONDITION',
-      'cannot disable its own account',
+    await h.refusesAll(
+      (path: string) => h.call('POST', path),
+      [
+        [
+          '/admin/v1/accounts/ops:disable',
+          400,
+          'FAILED_PRECONDITION',
+          'an operator cannot disable its own account (ops)',
+        ],
+        [
+          `/admin/v1/accounts/${h.operator.accountId}:disable`,
+          400,
+          'FAILED_PRECONDITION',
+          'cannot disable its own account',
+        ],
+      ],
     );
   });
 
   it('disableAccount and enableAccount answer 404 for an unknown account and refuse a body field', async () => {
-    await refused(
-      () => h.call('POST', '/admin/v1/accounts/nobody:disable'),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/accounts/nobody:enable'),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/accounts/default:disable', { body: { account: 'ops' } }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter account: is given in the path',
+    await h.refusesAll(
+      ([path, body]: [string, unknown?]) => h.call('POST', path, { body }),
+      [
+        [['/admin/v1/accounts/nobody:disable'], 404, 'NOT_FOUND', NOBODY],
+        [['/admin/v1/accounts/nobody:enable'], 404, 'NOT_FOUND', NOBODY],
+        [
+          ['/admin/v1/accounts/default:disable', { account: 'ops' }],
+          400,
+          'INVALID_ARGUMENT',
+          'invalid parameter account: is given in the path',
+        ],
+      ],
     );
   });
 
@@ -257,29 +219,19 @@ describe('operator API: accounts, access keys and quotas', () => {
   });
 
   it('access keys: unknown account or key → 404, and nothing changes', async () => {
-    await refused(
-      () => h.call('GET', '/admin/v1/accounts/nobody/access-keys'),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/accounts/nobody/access-keys'),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/access-keys/NOKEY:revoke'),
-      404,
-      'NOT_FOUND',
-      'no access key "NOKEY"',
-    );
-    await refused(
-      () => h.call('GET', '/admin/v1/accounts/default/access-keys', { query: { pageSize: 5 } }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter pageSize: is not a parameter of this operation',
+    await h.refusesAll(
+      ([method, path, query]: [string, string, Record<string, number>?]) => h.call(method, path, { query }),
+      [
+        [['GET', '/admin/v1/accounts/nobody/access-keys'], 404, 'NOT_FOUND', NOBODY],
+        [['POST', '/admin/v1/accounts/nobody/access-keys'], 404, 'NOT_FOUND', NOBODY],
+        [['POST', '/admin/v1/access-keys/NOKEY:revoke'], 404, 'NOT_FOUND', 'no access key "NOKEY"'],
+        [
+          ['GET', '/admin/v1/accounts/default/access-keys', { pageSize: 5 }],
+          400,
+          'INVALID_ARGUMENT',
+          'invalid parameter pageSize: is not a parameter of this operation',
+        ],
+      ],
     );
   });
 
@@ -300,51 +252,31 @@ describe('operator API: accounts, access keys and quotas', () => {
   });
 
   it('quotas: bad input → 400 naming the field, unknown account or region → 404, nothing changes', async () => {
-    const put = (path: string, body: unknown) => () => h.call('PUT', path, { body });
     const q = '/admin/v1/accounts/default/quotas/cn-east-tz1';
-    await refused(
-      put(q, {}),
-      400,
-      'INVALID_ARGUMENT',
-      'give at least one of instances, elasticIps, keypairs',
+    const bad = 'INVALID_ARGUMENT';
+    await h.refusesAll(
+      ([path, body]: [string, unknown]) => h.call('PUT', path, { body }),
+      [
+        [[q, {}], 400, bad, 'give at least one of instances, elasticIps, keypairs'],
+        [[q, { instances: '3' }], 400, bad, 'invalid parameter instances: must be of type integer'],
+        [[q, { keypairs: 1.5 }], 400, bad, 'invalid parameter keypairs: must be of type integer'],
+        [
+          [q, { elasticIps: 100_001 }],
+          400,
+          'OUT_OF_RANGE',
+          'parameter elasticIps out of range: must be an integer in [0, 100000]',
+        ],
+        [[q, { instances: 1, elasticIps: -1 }], 400, 'OUT_OF_RANGE', 'parameter elasticIps out of range'],
+        [['/admin/v1/accounts/nobody/quotas/cn-east-tz1', { instances: 1 }], 404, 'NOT_FOUND', NOBODY],
+        [
+          ['/admin/v1/accounts/default/quotas/cn-east-tz9', { instances: 1 }],
+          404,
+          'NOT_FOUND',
+          'unknown region "cn-east-tz9"',
+        ],
+      ],
     );
-    await refused(
-      put(q, { instances: '3' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter instances: must be of type integer',
-    );
-    await refused(
-      put(q, { keypairs: 1.5 }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter keypairs: must be of type integer',
-    );
-    await refused(
-      put(q, { elasticIps: 100_001 }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter elasticIps out of range: must be an integer in [0, 100000]',
-    );
-    await refused(
-      put(q, { instances: 1, elasticIps: -1 }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter elasticIps out of range',
-    );
-    await refused(
-      put('/admin/v1/accounts/nobody/quotas/cn-east-tz1', { instances: 1 }),
-      404,
-      'NOT_FOUND',
-      'no account named or with id "nobody"',
-    );
-    await refused(
-      put('/admin/v1/accounts/default/quotas/cn-east-tz9', { instances: 1 }),
-      404,
-      'NOT_FOUND',
-      'unknown region "cn-east-tz9"',
-    );
-    await refused(
+    await h.refused(
       () => h.call('GET', '/admin/v1/accounts/default/quotas/nowhere'),
       404,
       'NOT_FOUND',

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffSnapshots, snapshotDb } from '../fuzz/support/db-snapshot.js';
-import { type AdminHarness, createAdminHarness, expectError, ok } from './admin-harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectError, ok, useAdminHarness } from './admin-harness.js';
 
 const REGION = 'cn-east-tz1';
 const AZ = 'cn-east-tz1a';
 const TYPE = 'edcps.c.normal1';
+const BAD = 'INVALID_ARGUMENT';
+const NOPE = 'no device with id or serial "NOPE"';
 const dev = (serial: string, over: Record<string, unknown> = {}) => ({
   region: REGION,
   az: AZ,
@@ -23,22 +24,7 @@ interface Device {
 }
 
 describe('operator API: devices and the catalog', () => {
-  let h: AdminHarness;
-  beforeAll(async () => {
-    h = await createAdminHarness();
-  });
-  afterAll(() => h.close());
-
-  async function refused(
-    call: () => ReturnType<AdminHarness['call']>,
-    code: number,
-    status: string,
-    message: string | RegExp,
-  ) {
-    const before = await snapshotDb(h.runtime.store);
-    expectError(await call(), code, status, message);
-    expect(diffSnapshots(before, await snapshotDb(h.runtime.store))).toEqual([]);
-  }
+  const h = useAdminHarness();
 
   it('describeDevices pages the fleet with totalCount and filters', async () => {
     const all = ok<{ devices: Device[]; totalCount: number; pageNumber: number; pageSize: number }>(
@@ -66,23 +52,21 @@ describe('operator API: devices and the catalog', () => {
   });
 
   it('describeDevices refuses unknown filters and bad paging with 400, naming the field', async () => {
-    const get = (query: Record<string, string | number>) => () =>
-      h.call('GET', '/admin/v1/devices', { query });
-    await refused(
-      get({ status: 'broken' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter status: must be one of available, allocated, retired',
-    );
-    await refused(get({ regionId: 'cn-east-tz9' }), 400, 'INVALID_ARGUMENT', 'unknown region "cn-east-tz9"');
-    await refused(get({ az: 'nowhere' }), 400, 'INVALID_ARGUMENT', 'unknown AZ "nowhere"');
-    await refused(get({ deviceType: 'edcps.x' }), 400, 'INVALID_ARGUMENT', 'unknown device type "edcps.x"');
-    await refused(get({ pageSize: 0 }), 400, 'OUT_OF_RANGE', 'parameter pageSize out of range');
-    await refused(
-      get({ serial: 'x' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter serial: is not a parameter of this operation',
+    await h.refusesAll(
+      (query: Record<string, string | number>) => h.call('GET', '/admin/v1/devices', { query }),
+      [
+        [
+          { status: 'broken' },
+          400,
+          BAD,
+          'invalid parameter status: must be one of available, allocated, retired',
+        ],
+        [{ regionId: 'cn-east-tz9' }, 400, BAD, 'unknown region "cn-east-tz9"'],
+        [{ az: 'nowhere' }, 400, BAD, 'unknown AZ "nowhere"'],
+        [{ deviceType: 'edcps.x' }, 400, BAD, 'unknown device type "edcps.x"'],
+        [{ pageSize: 0 }, 400, 'OUT_OF_RANGE', 'parameter pageSize out of range'],
+        [{ serial: 'x' }, 400, BAD, 'invalid parameter serial: is not a parameter of this operation'],
+      ],
     );
   });
 
@@ -105,7 +89,7 @@ describe('operator API: devices and the catalog', () => {
     expect(
       ok<Device>(await h.call('POST', `/admin/v1/devices/${r.devices[1]!.deviceId}:retire`)).status,
     ).toBe('retired');
-    await refused(
+    await h.refused(
       () => h.call('POST', '/admin/v1/devices/SN-A2:retire'),
       400,
       'FAILED_PRECONDITION',
@@ -114,102 +98,75 @@ describe('operator API: devices and the catalog', () => {
   });
 
   it('addDevices refuses the whole list when one entry is bad, naming it; nothing is added', async () => {
-    const post = (body: unknown) => () => h.call('POST', '/admin/v1/devices', { body });
-    await refused(post({}), 400, 'INVALID_ARGUMENT', 'missing required parameter devices');
-    await refused(
-      post({ devices: [] }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter devices out of range: must list 1-10000 devices',
-    );
-    await refused(
-      post({ devices: 'SN' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter devices: must be of type array',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1'), 5] }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter devices[1]: must be an object',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1'), dev('SN-B2', { serial: 7 })] }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter devices[1].serial: must be of type string',
-    );
-    await refused(
-      post({ devices: [{ region: REGION, az: AZ, serial: 'SN-B3' }] }),
-      400,
-      'INVALID_ARGUMENT',
-      'missing required parameter devices[0].deviceType',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1', { colour: 'red' })] }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter devices[0].colour: is not a device field',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1'), dev('SN-B2', { az: 'cn-east-tz1x' })] }),
-      400,
-      'INVALID_ARGUMENT',
-      'devices: device 2 (serial SN-B2): unknown AZ "cn-east-tz1x"',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1'), dev('SN-A1')] }),
-      409,
-      'ALREADY_EXISTS',
-      'devices: device 2 (serial SN-A1): a device with this serial already exists',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1'), dev('SN-B1')] }),
-      400,
-      'INVALID_ARGUMENT',
-      'serial appears twice',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1', { macs: ['02:00:00:00:00:01'] })] }),
-      409,
-      'ALREADY_EXISTS',
-      'MAC 02:00:00:00:00:01 already recorded for another device',
-    );
-    await refused(
-      post({ devices: [dev('SN-B1', { bmcUrl: 'ftp://x' })] }),
-      400,
-      'INVALID_ARGUMENT',
-      'devices: device 1 (serial SN-B1)',
+    const taken = 'ALREADY_EXISTS';
+    await h.refusesAll(
+      (body: unknown) => h.call('POST', '/admin/v1/devices', { body }),
+      [
+        [{}, 400, BAD, 'missing required parameter devices'],
+        [{ devices: [] }, 400, 'OUT_OF_RANGE', 'parameter devices out of range: must list 1-10000 devices'],
+        [{ devices: 'SN' }, 400, BAD, 'invalid parameter devices: must be of type array'],
+        [{ devices: [dev('SN-B1'), 5] }, 400, BAD, 'invalid parameter devices[1]: must be an object'],
+        [
+          { devices: [dev('SN-B1'), dev('SN-B2', { serial: 7 })] },
+          400,
+          BAD,
+          'invalid parameter devices[1].serial: must be of type string',
+        ],
+        [
+          { devices: [{ region: REGION, az: AZ, serial: 'SN-B3' }] },
+          400,
+          BAD,
+          'missing required parameter devices[0].deviceType',
+        ],
+        [
+          { devices: [dev('SN-B1', { colour: 'red' })] },
+          400,
+          BAD,
+          'invalid parameter devices[0].colour: is not a device field',
+        ],
+        [
+          { devices: [dev('SN-B1'), dev('SN-B2', { az: 'cn-east-tz1x' })] },
+          400,
+          BAD,
+          'devices: device 2 (serial SN-B2): unknown AZ "cn-east-tz1x"',
+        ],
+        [
+          { devices: [dev('SN-B1'), dev('SN-A1')] },
+          409,
+          taken,
+          'devices: device 2 (serial SN-A1): a device with this serial already exists',
+        ],
+        [{ devices: [dev('SN-B1'), dev('SN-B1')] }, 400, BAD, 'serial appears twice'],
+        [
+          { devices: [dev('SN-B1', { macs: ['02:00:00:00:00:01'] })] },
+          409,
+          taken,
+          'MAC 02:00:00:00:00:01 already recorded for another device',
+        ],
+        [{ devices: [dev('SN-B1', { bmcUrl: 'ftp://x' })] }, 400, BAD, 'devices: device 1 (serial SN-B1)'],
+      ],
     );
   });
 
   it('addDevices names the file an entry came from (source) in its refusals', async () => {
-    const before = await snapshotDb(h.runtime.store);
-    const res = await h.call('POST', '/admin/v1/devices', {
-      body: { devices: [dev('SN-C1', { source: 'fleet.yaml', az: 'cn-east-tz1q' })] },
-    });
-    expectError(
-      res,
+    await h.refused(
+      () =>
+        h.call('POST', '/admin/v1/devices', {
+          body: { devices: [dev('SN-C1', { source: 'fleet.yaml', az: 'cn-east-tz1q' })] },
+        }),
       400,
-      'INVALID_ARGUMENT',
+      BAD,
       'fleet.yaml: device 1 (serial SN-C1): unknown AZ "cn-east-tz1q"',
     );
-    expect(diffSnapshots(before, await snapshotDb(h.runtime.store))).toEqual([]);
   });
 
   it('describeDevice and retireDevice answer 404 for an unknown device', async () => {
-    await refused(
-      () => h.call('GET', '/admin/v1/devices/NOPE'),
-      404,
-      'NOT_FOUND',
-      'no device with id or serial "NOPE"',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/devices/NOPE:retire'),
-      404,
-      'NOT_FOUND',
-      'no device with id or serial "NOPE"',
+    await h.refusesAll(
+      ([method, path]: [string, string]) => h.call(method, path),
+      [
+        [['GET', '/admin/v1/devices/NOPE'], 404, 'NOT_FOUND', NOPE],
+        [['POST', '/admin/v1/devices/NOPE:retire'], 404, 'NOT_FOUND', NOPE],
+      ],
     );
   });
 
@@ -231,79 +188,49 @@ describe('operator API: devices and the catalog', () => {
   });
 
   it('modifyDeviceBmc refuses bad input with 400 (never echoing the password) and unknown devices with 404', async () => {
-    const put = (path: string, body: unknown) => () => h.call('PUT', path, { body });
-    await refused(
-      put('/admin/v1/devices/SN-A1/bmc', {}),
-      400,
-      'INVALID_ARGUMENT',
-      'missing required parameter bmcUrl',
-    );
-    await refused(
-      put('/admin/v1/devices/SN-A1/bmc', { bmcUrl: 5 }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter bmcUrl: must be of type string',
-    );
-    await refused(
-      put('/admin/v1/devices/SN-A1/bmc', { bmcUrl: null, bootMode: 'bios' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter bootMode: must be one of uefi, legacy',
-    );
-    await refused(
-      put('/admin/v1/devices/SN-A1/bmc', { bmcUrl: null, force: 'yes' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter force: must be of type boolean',
-    );
-    const bad = await h.call('PUT', '/admin/v1/devices/SN-A1/bmc', {
-      body: { bmcUrl: 'gopher://h', bmcPassword: 'hunter2-pw' },
-    });
-    expectError(bad, 400, 'INVALID_ARGUMENT', /gopher/);
+    const bmc = '/admin/v1/devices/SN-A1/bmc';
+    const put = ([path, body]: [string, unknown]) => h.call('PUT', path, { body });
+    await h.refusesAll(put, [
+      [[bmc, {}], 400, BAD, 'missing required parameter bmcUrl'],
+      [[bmc, { bmcUrl: 5 }], 400, BAD, 'invalid parameter bmcUrl: must be of type string'],
+      [
+        [bmc, { bmcUrl: null, bootMode: 'bios' }],
+        400,
+        BAD,
+        'invalid parameter bootMode: must be one of uefi, legacy',
+      ],
+      [[bmc, { bmcUrl: null, force: 'yes' }], 400, BAD, 'invalid parameter force: must be of type boolean'],
+    ]);
+    const bad = await put([bmc, { bmcUrl: 'gopher://h', bmcPassword: 'hunter2-pw' }]);
+    expectError(bad, 400, BAD, /gopher/);
     expect(bad.raw.body).not.toContain('hunter2-pw');
-    await refused(
-      put('/admin/v1/devices/NOPE/bmc', { bmcUrl: null }),
-      404,
-      'NOT_FOUND',
-      'no device with id or serial "NOPE"',
-    );
+    await h.refusesAll(put, [[['/admin/v1/devices/NOPE/bmc', { bmcUrl: null }], 404, 'NOT_FOUND', NOPE]]);
   });
 
   it('powerDevice and checkDevice refuse a simulated device with 400 FAILED_PRECONDITION', async () => {
-    await refused(
-      () => h.call('POST', '/admin/v1/devices/SN-A1:power', { body: { action: 'status' } }),
-      400,
-      'FAILED_PRECONDITION',
-      'device SN-A1 is simulated: it has no BMC',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/devices/SN-A1:check'),
-      400,
-      'FAILED_PRECONDITION',
-      'device SN-A1 is simulated',
-    );
-    await refused(
-      () => h.call('POST', '/admin/v1/devices/NOPE:check'),
-      404,
-      'NOT_FOUND',
-      'no device with id or serial "NOPE"',
+    await h.refusesAll(
+      ([path, body]: [string, unknown?]) => h.call('POST', path, { body }),
+      [
+        [
+          ['/admin/v1/devices/SN-A1:power', { action: 'status' }],
+          400,
+          'FAILED_PRECONDITION',
+          'device SN-A1 is simulated: it has no BMC',
+        ],
+        [['/admin/v1/devices/SN-A1:check'], 400, 'FAILED_PRECONDITION', 'device SN-A1 is simulated'],
+        [['/admin/v1/devices/NOPE:check'], 404, 'NOT_FOUND', NOPE],
+      ],
     );
   });
 
   it('powerDevice refuses a bad action with 400 naming the field', async () => {
-    const post = (body: unknown) => () => h.call('POST', '/admin/v1/devices/SN-A1:power', { body });
-    await refused(post({}), 400, 'INVALID_ARGUMENT', 'missing required parameter action');
-    await refused(
-      post({ action: 'explode' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter action: must be one of on, off, cycle, status',
-    );
-    await refused(
-      post({ action: 'on', force: 1 }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter force: must be of type boolean',
+    await h.refusesAll(
+      (body: unknown) => h.call('POST', '/admin/v1/devices/SN-A1:power', { body }),
+      [
+        [{}, 400, BAD, 'missing required parameter action'],
+        [{ action: 'explode' }, 400, BAD, 'invalid parameter action: must be one of on, off, cycle, status'],
+        [{ action: 'on', force: 1 }, 400, BAD, 'invalid parameter force: must be of type boolean'],
+      ],
     );
   });
 
@@ -327,17 +254,12 @@ describe('operator API: devices and the catalog', () => {
   });
 
   it('describeStock and describeDeviceTypes answer 404 for an unknown region', async () => {
-    await refused(
-      () => h.call('GET', '/admin/v1/regions/cn-east-tz9/stock'),
-      404,
-      'NOT_FOUND',
-      'unknown region "cn-east-tz9"',
-    );
-    await refused(
-      () => h.call('GET', '/admin/v1/regions/cn-east-tz9/deviceTypes'),
-      404,
-      'NOT_FOUND',
-      'unknown region "cn-east-tz9"',
+    await h.refusesAll(
+      (path: string) => h.call('GET', path),
+      [
+        ['/admin/v1/regions/cn-east-tz9/stock', 404, 'NOT_FOUND', 'unknown region "cn-east-tz9"'],
+        ['/admin/v1/regions/cn-east-tz9/deviceTypes', 404, 'NOT_FOUND', 'unknown region "cn-east-tz9"'],
+      ],
     );
   });
 
@@ -357,17 +279,22 @@ describe('operator API: devices and the catalog', () => {
       deviceType: TYPE,
       soldOut: false,
     });
-    await refused(
-      () => h.call('POST', `/admin/v1/regions/${REGION}/deviceTypes/edcps.x:soldOut`),
-      404,
-      'NOT_FOUND',
-      'unknown device type "edcps.x"',
-    );
-    await refused(
-      () => h.call('POST', `/admin/v1/regions/nowhere/deviceTypes/${TYPE}:onSale`),
-      404,
-      'NOT_FOUND',
-      'unknown region "nowhere"',
+    await h.refusesAll(
+      (path: string) => h.call('POST', path),
+      [
+        [
+          `/admin/v1/regions/${REGION}/deviceTypes/edcps.x:soldOut`,
+          404,
+          'NOT_FOUND',
+          'unknown device type "edcps.x"',
+        ],
+        [
+          `/admin/v1/regions/nowhere/deviceTypes/${TYPE}:onSale`,
+          404,
+          'NOT_FOUND',
+          'unknown region "nowhere"',
+        ],
+      ],
     );
   });
 
@@ -385,48 +312,40 @@ describe('operator API: devices and the catalog', () => {
       }),
     );
     expect(raid).toMatchObject({ volumeType: 'data', raidType: 'RAID5' });
-    const postOs =
-      (body: unknown, region = REGION) =>
-      () =>
-        h.call('POST', `/admin/v1/regions/${region}/os`, { body });
-    await refused(postOs({ osName: 'x' }), 400, 'INVALID_ARGUMENT', 'missing required parameter deviceType');
-    await refused(postOs({ deviceType: TYPE, osName: 'x' }), 400, 'INVALID_ARGUMENT', 'OS type is required');
-    await refused(
-      postOs({ deviceType: 'edcps.x', osName: 'a', osType: 'b', osVersion: '1' }),
-      400,
-      'INVALID_ARGUMENT',
-      'unknown device type "edcps.x"',
+    const ofType = (over: Record<string, unknown>) => ({ deviceType: TYPE, ...over });
+    await h.refusesAll(
+      ([body, region = REGION]: [unknown, string?]) =>
+        h.call('POST', `/admin/v1/regions/${region}/os`, { body }),
+      [
+        [[{ osName: 'x' }], 400, BAD, 'missing required parameter deviceType'],
+        [[ofType({ osName: 'x' })], 400, BAD, 'OS type is required'],
+        [
+          [ofType({ deviceType: 'edcps.x', osName: 'a', osType: 'b', osVersion: '1' })],
+          400,
+          BAD,
+          'unknown device type "edcps.x"',
+        ],
+        [[ofType({ osTypeId: 'bad' })], 400, BAD, 'OS type id must be "o-"'],
+        [[ofType({ osTypeId: os.osTypeId })], 409, 'ALREADY_EXISTS', `already offers OS ${os.osTypeId}`],
+        [
+          [ofType({ osName: 'a', osType: 'b', osVersion: '1' }), 'nowhere'],
+          404,
+          'NOT_FOUND',
+          'unknown region "nowhere"',
+        ],
+      ],
     );
-    await refused(
-      postOs({ deviceType: TYPE, osTypeId: 'bad' }),
-      400,
-      'INVALID_ARGUMENT',
-      'OS type id must be "o-"',
-    );
-    await refused(
-      postOs({ deviceType: TYPE, osTypeId: os.osTypeId }),
-      409,
-      'ALREADY_EXISTS',
-      `already offers OS ${os.osTypeId}`,
-    );
-    await refused(
-      postOs({ deviceType: TYPE, osName: 'a', osType: 'b', osVersion: '1' }, 'nowhere'),
-      404,
-      'NOT_FOUND',
-      'unknown region "nowhere"',
-    );
-    const postRaid = (body: unknown) => () => h.call('POST', `/admin/v1/regions/${REGION}/raids`, { body });
-    await refused(
-      postRaid({ deviceType: TYPE, volumeType: 'swap', raidType: 'R', volumeDetail: 'd' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter volumeType: must be one of system, data',
-    );
-    await refused(
-      postRaid({ deviceType: TYPE, volumeType: 'data', raidType: 'R' }),
-      400,
-      'INVALID_ARGUMENT',
-      'volume detail is required',
+    await h.refusesAll(
+      (body: unknown) => h.call('POST', `/admin/v1/regions/${REGION}/raids`, { body }),
+      [
+        [
+          ofType({ volumeType: 'swap', raidType: 'R', volumeDetail: 'd' }),
+          400,
+          BAD,
+          'invalid parameter volumeType: must be one of system, data',
+        ],
+        [ofType({ volumeType: 'data', raidType: 'R' }), 400, BAD, 'volume detail is required'],
+      ],
     );
   });
 });

@@ -1,20 +1,14 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { registerAdminRoutes } from '../../src/admin/admin-routes.js';
-import { buildApp } from '../../src/app.js';
 import { signRequest } from '../../src/auth/sign.js';
-import { loadConfig } from '../../src/config.js';
 import { faultHook } from '../../src/operator/extensions.js';
 import { registerOpenApi } from '../../src/operator/openapi.js';
-import { type Runtime, openRuntime } from '../../src/runtime.js';
-import { type TestDatabase, createTestDatabase } from '../helpers/databases.js';
-import { encodeQuery } from '../helpers/harness.js';
+import type { Runtime } from '../../src/runtime.js';
+import { diffSnapshots, snapshotDb } from '../fuzz/support/db-snapshot.js';
+import { type ApiResponse, type Credentials, createHarness, encodeQuery } from '../helpers/harness.js';
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+export type { Credentials };
 
 export interface AdminCall {
   query?: Record<string, string | number | boolean>;
@@ -24,15 +18,11 @@ export interface AdminCall {
   as?: Credentials | null;
 }
 
-export interface AdminResponse {
-  statusCode: number;
-  body: {
-    requestId: string;
-    result?: Record<string, unknown>;
-    error?: { code: number; status: string; message: string };
-  };
-  raw: LightMyRequestResponse;
-}
+/** A parsed JD envelope plus the raw response (the operator API answers in the JD envelope). */
+export type AdminResponse = ApiResponse;
+
+/** One refusal: what to send, then the HTTP code, status and message expected. */
+export type Refusal<I> = [input: I, code: number, status: string, message: RegExp | string];
 
 /**
  * A server with the JD API, the operator API and the OpenAPI document, on a fresh database
@@ -47,32 +37,25 @@ export interface AdminHarness {
   /** A signed call; `path` is the whole path as sent (`/admin/v1/...`, `/v1/...`). */
   call(method: string, path: string, opts?: AdminCall): Promise<AdminResponse>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Asserts `send()` answers `code status message` (as expectError) and changes no table. */
+  refused(
+    send: () => Promise<AdminResponse>,
+    code: number,
+    status: string,
+    message: RegExp | string,
+  ): Promise<void>;
+  /** `refused` for each row, sending `send(input)`: one request shape, many bad inputs. */
+  refusesAll<I>(send: (input: I) => Promise<AdminResponse>, rows: Refusal<I>[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createAdminHarness(env: Record<string, string> = {}): Promise<AdminHarness> {
-  const db: TestDatabase = await createTestDatabase();
-  const config = loadConfig({
-    EDCPS_DATA_DIR: db.dataDir,
-    EDCPS_DATABASE_URL: db.url,
-    EDCPS_ACCESS_KEY_ID: 'TESTACCESSKEY',
-    EDCPS_SECRET_ACCESS_KEY: 'test-secret-access-key',
-    EDCPS_TIME_SCALE: '0',
-    EDCPS_LOG_LEVEL: 'silent',
-    ...env,
+  const base = await createHarness({
+    env,
+    extensions: (runtime) => [(a) => registerOpenApi(a, 'test'), (a) => registerAdminRoutes(a, runtime)],
+    beforeOperation: faultHook,
   });
-  const log = pino({ level: 'silent' });
-  const runtime = await openRuntime(config, { log });
-  const app = await buildApp({
-    services: runtime.services,
-    logger: log,
-    signatureWindowSeconds: config.signatureWindowSeconds,
-    bodyLimit: config.bodyLimit,
-    now: () => Date.now(),
-    extensions: [(a) => registerOpenApi(a, 'test'), (a) => registerAdminRoutes(a, runtime)],
-    beforeOperation: faultHook(runtime),
-  });
-  await app.ready();
+  const { runtime, app } = base;
   const op = await runtime.services.accounts.createAccount('ops', { role: 'operator' });
   const def = await runtime.services.accounts.describeAccount('default');
   const operator = {
@@ -80,11 +63,7 @@ export async function createAdminHarness(env: Record<string, string> = {}): Prom
     accessKeyId: op.accessKeyId,
     secretAccessKey: op.secretAccessKey,
   };
-  const user = {
-    accountId: def.accountId,
-    accessKeyId: 'TESTACCESSKEY',
-    secretAccessKey: 'test-secret-access-key',
-  };
+  const user = { accountId: def.accountId, ...base.credentials };
 
   async function call(method: string, path: string, o: AdminCall = {}): Promise<AdminResponse> {
     const query = encodeQuery(o.query);
@@ -112,19 +91,44 @@ export async function createAdminHarness(env: Record<string, string> = {}): Prom
     return { statusCode: raw.statusCode, body: raw.json(), raw };
   }
 
+  async function refused(
+    send: () => Promise<AdminResponse>,
+    code: number,
+    status: string,
+    message: RegExp | string,
+  ): Promise<void> {
+    const before = await snapshotDb(runtime.store);
+    expectError(await send(), code, status, message);
+    expect(diffSnapshots(before, await snapshotDb(runtime.store))).toEqual([]);
+  }
+
   return {
     runtime,
     app,
     operator,
     user,
     call,
-    inject: (i) => app.inject(i),
-    async close() {
-      await app.close();
-      await runtime.close();
-      await db.drop();
+    inject: base.inject,
+    refused,
+    async refusesAll(send, rows) {
+      for (const [input, code, status, message] of rows)
+        await refused(() => send(input), code, status, message);
     },
+    close: base.close,
   };
+}
+
+/**
+ * Opens an admin harness before the enclosing suite's tests and closes it after them. The
+ * object is returned at once (so tests can close over it) and filled in by `beforeAll`.
+ */
+export function useAdminHarness(env: Record<string, string> = {}): AdminHarness {
+  const h = {} as AdminHarness;
+  beforeAll(async () => {
+    Object.assign(h, await createAdminHarness(env));
+  });
+  afterAll(() => h.close());
+  return h;
 }
 
 /** The result of a successful call (fails the test with the error otherwise). */

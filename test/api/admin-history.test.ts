@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffSnapshots, snapshotDb } from '../fuzz/support/db-snapshot.js';
+import { describe, expect, it } from 'vitest';
 import { spec } from '../helpers/instances.js';
-import { type AdminHarness, createAdminHarness, expectError, ok } from './admin-harness.js';
+import { expectError, ok, useAdminHarness } from './admin-harness.js';
 
 const REGION = 'cn-east-tz1';
+const BAD = 'INVALID_ARGUMENT';
 
 interface Event {
   time: string;
@@ -15,23 +15,8 @@ interface Event {
 }
 
 describe('operator API: faults, time, events, every instance, reset (manual time)', () => {
-  let h: AdminHarness;
+  const h = useAdminHarness({ EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' });
   let instanceIds: string[] = [];
-  beforeAll(async () => {
-    h = await createAdminHarness({ EDCPS_TIME_MODE: 'manual', EDCPS_TIME_SCALE: '1' });
-  });
-  afterAll(() => h.close());
-
-  async function refused(
-    call: () => ReturnType<AdminHarness['call']>,
-    code: number,
-    status: string,
-    message: string | RegExp,
-  ) {
-    const before = await snapshotDb(h.runtime.store);
-    expectError(await call(), code, status, message);
-    expect(diffSnapshots(before, await snapshotDb(h.runtime.store))).toEqual([]);
-  }
 
   async function createInstances(name: string, count: number): Promise<string[]> {
     const r = await h.call('PUT', `/v1/regions/${REGION}/instances`, {
@@ -58,7 +43,7 @@ describe('operator API: faults, time, events, every instance, reset (manual time
     expect((await h.call('GET', `/v1/regions/${REGION}/vpcs`, { as: h.user })).statusCode).toBe(200);
     expect(ok<{ totalCount: number }>(await h.call('GET', '/admin/v1/faults')).totalCount).toBe(1);
     expect(ok(await h.call('DELETE', `/admin/v1/faults/${String(f.faultId)}`))).toEqual({ cleared: 1 });
-    await refused(
+    await h.refused(
       () => h.call('DELETE', `/admin/v1/faults/${String(f.faultId)}`),
       404,
       'NOT_FOUND',
@@ -71,66 +56,36 @@ describe('operator API: faults, time, events, every instance, reset (manual time
   });
 
   it('faults: bad input → 400 naming the rule, nothing added', async () => {
-    const post = (body: unknown) => () => h.call('POST', '/admin/v1/faults', { body });
-    await refused(
-      post({}),
-      400,
-      'INVALID_ARGUMENT',
-      'give exactly one of an operation or a provisioning step',
+    const vpcs = { operation: 'describeVpcs', status: 'INTERNAL' };
+    await h.refusesAll(
+      (body: unknown) => h.call('POST', '/admin/v1/faults', { body }),
+      [
+        [{}, 400, BAD, 'give exactly one of an operation or a provisioning step'],
+        [
+          { ...vpcs, operation: 'describeVpcss' },
+          400,
+          BAD,
+          'unknown operation "describeVpcss" (did you mean "describeVpcs"?)',
+        ],
+        [{ ...vpcs, status: 'BROKEN' }, 400, BAD, 'unknown status "BROKEN"'],
+        [{ ...vpcs, times: 0 }, 400, 'OUT_OF_RANGE', 'times must be an integer in [1, 1000000]'],
+        [{ ...vpcs, times: '2' }, 400, BAD, 'invalid parameter times: must be of type integer'],
+        [{ ...vpcs, probability: 2 }, 400, 'OUT_OF_RANGE', 'probability must be a number in (0, 1]'],
+        [{ ...vpcs, code: 200 }, 400, 'OUT_OF_RANGE', 'code must be an HTTP error status in [400, 599]'],
+        [
+          { operation: 'describeVpcs', delayMs: 600_001 },
+          400,
+          'OUT_OF_RANGE',
+          'delay must be an integer number of milliseconds',
+        ],
+        [{ step: 'no-such-step' }, 400, BAD, 'unknown step "no-such-step"'],
+        [{ step: 'install-os', instanceId: 'edcps-nope' }, 400, BAD, 'no instance "edcps-nope"'],
+      ],
     );
-    await refused(
-      post({ operation: 'describeVpcss', status: 'INTERNAL' }),
-      400,
-      'INVALID_ARGUMENT',
-      'unknown operation "describeVpcss" (did you mean "describeVpcs"?)',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', status: 'BROKEN' }),
-      400,
-      'INVALID_ARGUMENT',
-      'unknown status "BROKEN"',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', status: 'INTERNAL', times: 0 }),
-      400,
-      'OUT_OF_RANGE',
-      'times must be an integer in [1, 1000000]',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', status: 'INTERNAL', times: '2' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter times: must be of type integer',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', status: 'INTERNAL', probability: 2 }),
-      400,
-      'OUT_OF_RANGE',
-      'probability must be a number in (0, 1]',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', status: 'INTERNAL', code: 200 }),
-      400,
-      'OUT_OF_RANGE',
-      'code must be an HTTP error status in [400, 599]',
-    );
-    await refused(
-      post({ operation: 'describeVpcs', delayMs: 600_001 }),
-      400,
-      'OUT_OF_RANGE',
-      'delay must be an integer number of milliseconds',
-    );
-    await refused(post({ step: 'no-such-step' }), 400, 'INVALID_ARGUMENT', 'unknown step "no-such-step"');
-    await refused(
-      post({ step: 'install-os', instanceId: 'edcps-nope' }),
-      400,
-      'INVALID_ARGUMENT',
-      'no instance "edcps-nope"',
-    );
-    await refused(
+    await h.refused(
       () => h.call('DELETE', '/admin/v1/faults', { query: { all: 'yes' } }),
       400,
-      'INVALID_ARGUMENT',
+      BAD,
       'invalid parameter all: is not a parameter of this operation',
     );
   });
@@ -150,48 +105,29 @@ describe('operator API: faults, time, events, every instance, reset (manual time
   });
 
   it('time: bad input → 400 naming the field; backwards → 400; nothing changes', async () => {
-    const post = (path: string, body: unknown) => () => h.call('POST', path, { body });
-    await refused(
-      post('/admin/v1/time:advance', {}),
-      400,
-      'INVALID_ARGUMENT',
-      'missing required parameter seconds',
-    );
-    await refused(
-      post('/admin/v1/time:advance', { seconds: '5' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter seconds: must be of type number',
-    );
-    await refused(
-      post('/admin/v1/time:advance', { seconds: 0 }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter seconds out of range: must be a number in (0, 315360000]',
-    );
-    await refused(
-      post('/admin/v1/time:advance', { seconds: 4e8 }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter seconds out of range',
-    );
-    await refused(
-      post('/admin/v1/time:set', { time: '2031-02-31T00:00:00Z' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter time: must be an ISO-8601 time with its zone',
-    );
-    await refused(
-      post('/admin/v1/time:set', { time: '2031-06-01T00:00:00' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter time',
-    );
-    await refused(
-      post('/admin/v1/time:set', { time: '2030-01-01T00:00:00Z' }),
-      400,
-      'INVALID_ARGUMENT',
-      'simulated time cannot move backwards',
+    const advance = '/admin/v1/time:advance';
+    const set = '/admin/v1/time:set';
+    await h.refusesAll(
+      ([path, body]: [string, unknown]) => h.call('POST', path, { body }),
+      [
+        [[advance, {}], 400, BAD, 'missing required parameter seconds'],
+        [[advance, { seconds: '5' }], 400, BAD, 'invalid parameter seconds: must be of type number'],
+        [
+          [advance, { seconds: 0 }],
+          400,
+          'OUT_OF_RANGE',
+          'parameter seconds out of range: must be a number in (0, 315360000]',
+        ],
+        [[advance, { seconds: 4e8 }], 400, 'OUT_OF_RANGE', 'parameter seconds out of range'],
+        [
+          [set, { time: '2031-02-31T00:00:00Z' }],
+          400,
+          BAD,
+          'invalid parameter time: must be an ISO-8601 time with its zone',
+        ],
+        [[set, { time: '2031-06-01T00:00:00' }], 400, BAD, 'invalid parameter time'],
+        [[set, { time: '2030-01-01T00:00:00Z' }], 400, BAD, 'simulated time cannot move backwards'],
+      ],
     );
   });
 
@@ -208,13 +144,13 @@ describe('operator API: faults, time, events, every instance, reset (manual time
     );
     expect(ev.totalCount).toBe(ev.events.length);
     expect(ev.events.at(-1)).toMatchObject({ kind: 'status', to: 'running' });
-    await refused(
+    await h.refused(
       () => h.call('POST', '/admin/v1/time:settle', { body: { instanceId: 'edcps-nope' } }),
       400,
-      'INVALID_ARGUMENT',
+      BAD,
       'invalid parameter instanceId: no instance "edcps-nope"',
     );
-    await refused(
+    await h.refused(
       () => h.call('GET', '/admin/v1/instances/edcps-nope/events'),
       404,
       'NOT_FOUND',
@@ -245,17 +181,17 @@ describe('operator API: faults, time, events, every instance, reset (manual time
       ok<{ totalCount: number }>(await h.call('GET', '/admin/v1/events', { query: { accountId: 'ops' } }))
         .totalCount,
     ).toBe(0);
-    await refused(
-      () => h.call('GET', '/admin/v1/events', { query: { accountId: 'nobody' } }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter accountId: no account named or with id "nobody"',
-    );
-    await refused(
-      () => h.call('GET', '/admin/v1/events', { query: { pageSize: 1000 } }),
-      400,
-      'OUT_OF_RANGE',
-      'parameter pageSize out of range',
+    await h.refusesAll(
+      (query: Record<string, string | number>) => h.call('GET', '/admin/v1/events', { query }),
+      [
+        [
+          { accountId: 'nobody' },
+          400,
+          BAD,
+          'invalid parameter accountId: no account named or with id "nobody"',
+        ],
+        [{ pageSize: 1000 }, 400, 'OUT_OF_RANGE', 'parameter pageSize out of range'],
+      ],
     );
   });
 
@@ -300,26 +236,18 @@ describe('operator API: faults, time, events, every instance, reset (manual time
     );
     expect(p).toMatchObject({ totalCount: 2, pageNumber: 2 });
     expect(p.instances).toHaveLength(1);
-    await refused(
-      () => q({ status: 'asleep' }),
-      400,
-      'INVALID_ARGUMENT',
-      'invalid parameter status: must be one of',
-    );
-    await refused(() => q({ regionId: 'nowhere' }), 400, 'INVALID_ARGUMENT', 'unknown region "nowhere"');
-    await refused(
-      () => q({ accountId: 'nobody' }),
-      400,
-      'INVALID_ARGUMENT',
-      'no account named or with id "nobody"',
-    );
+    await h.refusesAll(q, [
+      [{ status: 'asleep' }, 400, BAD, 'invalid parameter status: must be one of'],
+      [{ regionId: 'nowhere' }, 400, BAD, 'unknown region "nowhere"'],
+      [{ accountId: 'nobody' }, 400, BAD, 'no account named or with id "nobody"'],
+    ]);
   });
 
   it('reset refuses a non-boolean accounts with 400 and changes nothing', async () => {
-    await refused(
+    await h.refused(
       () => h.call('POST', '/admin/v1/reset', { body: { accounts: 'yes' } }),
       400,
-      'INVALID_ARGUMENT',
+      BAD,
       'invalid parameter accounts: must be of type boolean',
     );
   });
@@ -347,27 +275,28 @@ describe('operator API: faults, time, events, every instance, reset (manual time
 });
 
 describe('operator API: time outside manual mode', () => {
-  let h: AdminHarness;
-  beforeAll(async () => {
-    h = await createAdminHarness();
-  });
-  afterAll(() => h.close());
+  const h = useAdminHarness();
 
   it('describeTime answers wall time; advanceTime and setTime are 400 FAILED_PRECONDITION', async () => {
     const t = ok<{ mode: string; epochMs: number }>(await h.call('GET', '/admin/v1/time'));
     expect(t.mode).toBe('scaled');
     expect(Math.abs(t.epochMs - Date.now())).toBeLessThan(60_000);
-    expectError(
-      await h.call('POST', '/admin/v1/time:advance', { body: { seconds: 5 } }),
-      400,
-      'FAILED_PRECONDITION',
-      'advanceTime needs manual time mode',
-    );
-    expectError(
-      await h.call('POST', '/admin/v1/time:set', { body: { time: '2040-01-01T00:00:00Z' } }),
-      400,
-      'FAILED_PRECONDITION',
-      'setTime needs manual time mode',
+    await h.refusesAll(
+      ([path, body]: [string, unknown]) => h.call('POST', path, { body }),
+      [
+        [
+          ['/admin/v1/time:advance', { seconds: 5 }],
+          400,
+          'FAILED_PRECONDITION',
+          'advanceTime needs manual time mode',
+        ],
+        [
+          ['/admin/v1/time:set', { time: '2040-01-01T00:00:00Z' }],
+          400,
+          'FAILED_PRECONDITION',
+          'setTime needs manual time mode',
+        ],
+      ],
     );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
 import { type TestServer, startTestServer } from '../helpers/sdk.js';
+import { osAddArgs, osImageFlags, raidAddArgs, raidFlags } from './catalog-args.js';
 import { cliError, cliJson, instanceSpec, serverEnv, tempJson } from './cli.js';
 
 interface Device {
@@ -301,18 +302,7 @@ describe('edcps devices, device-types, os and raids', () => {
   it('offers a new OS image on a device type, and createInstances accepts it', async () => {
     const os = await cliJson<{ osTypeId: string }>(
       env,
-      'os',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      GPU,
-      '--name',
-      'Rocky Linux 9.3 64bit',
-      '--type',
-      'Rocky',
-      '--version',
-      '9.3',
+      ...osAddArgs(GPU, ...osImageFlags('Rocky Linux 9.3 64bit', 'Rocky', '9.3')),
     );
     expect(os).toEqual({
       osTypeId: expect.stringMatching(/^o-[a-z0-9]{28}$/),
@@ -339,119 +329,42 @@ describe('edcps devices, device-types, os and raids', () => {
   });
 
   it('refuses an OS image without a version', async () => {
-    expect(
-      await cliError(
-        env,
-        1,
-        'os',
-        'add',
-        '--region',
-        REGION,
-        '--device-type',
-        GPU,
-        '--name',
-        'X 1',
-        '--type',
-        'X',
-      ),
-    ).toBe('edcps: OS version is required');
+    expect(await cliError(env, 1, ...osAddArgs(GPU, '--name', 'X 1', '--type', 'X'))).toBe(
+      'edcps: OS version is required',
+    );
   });
 
   it('offers an OS image already known elsewhere on another device type by its id alone', async () => {
     const os = await cliJson<{ osTypeId: string }>(
       env,
-      'os',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      GPU,
-      '--name',
-      'Alma 9',
-      '--type',
-      'Alma',
-      '--version',
-      '9',
+      ...osAddArgs(GPU, ...osImageFlags('Alma 9', 'Alma', '9')),
     );
-    const again = await cliJson(
-      env,
-      'os',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      DEVICE_TYPE,
-      '--os-type-id',
-      os.osTypeId,
-    );
+    const again = await cliJson(env, ...osAddArgs(DEVICE_TYPE, '--os-type-id', os.osTypeId));
     expect(again).toEqual({ ...os, deviceType: DEVICE_TYPE });
-    expect(
-      await cliError(
-        env,
-        1,
-        'os',
-        'add',
-        '--region',
-        REGION,
-        '--device-type',
-        DEVICE_TYPE,
-        '--os-type-id',
-        os.osTypeId,
-      ),
-    ).toBe(`edcps: ${DEVICE_TYPE} in ${REGION} already offers OS ${os.osTypeId}`);
+    expect(await cliError(env, 1, ...osAddArgs(DEVICE_TYPE, '--os-type-id', os.osTypeId))).toBe(
+      `edcps: ${DEVICE_TYPE} in ${REGION} already offers OS ${os.osTypeId}`,
+    );
   });
 
   it('refuses an existing OS image id with a different name', async () => {
     const os = await cliJson<{ osTypeId: string }>(
       env,
-      'os',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      GPU,
-      '--name',
-      'Deb 12',
-      '--type',
-      'Debian',
-      '--version',
-      '12',
+      ...osAddArgs(GPU, ...osImageFlags('Deb 12', 'Debian', '12')),
     );
     expect(
-      await cliError(
-        env,
-        1,
-        'os',
-        'add',
-        '--region',
-        REGION,
-        '--device-type',
-        DEVICE_TYPE,
-        '--os-type-id',
-        os.osTypeId,
-        '--name',
-        'Other',
-      ),
+      await cliError(env, 1, ...osAddArgs(DEVICE_TYPE, '--os-type-id', os.osTypeId, '--name', 'Other')),
     ).toBe(`edcps: OS ${os.osTypeId} already exists with OS name "Deb 12"`);
   });
 
   it('offers a new RAID type on a device type, listed by describeDeviceRaids', async () => {
     const raid = await cliJson<{ raidTypeId: string }>(
       env,
-      'raids',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      GPU,
-      '--volume-type',
-      'data',
-      '--raid-type',
-      'RAID6',
-      '--volume-detail',
-      '6*8TB HDD',
-      '--description',
-      'two-disk fault tolerance',
+      ...raidAddArgs(
+        GPU,
+        ...raidFlags('data', 'RAID6', '6*8TB HDD'),
+        '--description',
+        'two-disk fault tolerance',
+      ),
     );
     const raids = (
       await s.sdk().describeDeviceRaids({ regionId: REGION, deviceType: GPU, volumeType: 'data' })
@@ -467,23 +380,8 @@ describe('edcps devices, device-types, os and raids', () => {
   });
 
   it('refuses a RAID type whose volume type is neither system nor data', async () => {
-    expect(
-      await cliError(
-        env,
-        1,
-        'raids',
-        'add',
-        '--region',
-        REGION,
-        '--device-type',
-        GPU,
-        '--volume-type',
-        'boot',
-        '--raid-type',
-        'RAID1',
-        '--volume-detail',
-        '2*1TB',
-      ),
-    ).toBe('edcps: invalid parameter volumeType: must be one of system, data');
+    expect(await cliError(env, 1, ...raidAddArgs(GPU, ...raidFlags('boot', 'RAID1', '2*1TB')))).toBe(
+      'edcps: invalid parameter volumeType: must be one of system, data',
+    );
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZ, DEVICE_TYPE, REGION } from '../helpers/harness.js';
 import { type TestServer, startTestServer } from '../helpers/sdk.js';
+import { osAddArgs, osImageFlags, raidAddArgs, raidFlags } from './catalog-args.js';
 import {
   type CliResult,
   addDeviceArgs,
@@ -160,45 +161,19 @@ describe('edcps operator commands over EDCPS_ENDPOINT (the operator API)', () =>
   });
 
   it('offers OS images and RAID types remotely as the local commands do', async () => {
-    const osArgs = (name: string) => [
-      'os',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      DEVICE_TYPE,
-      '--name',
-      name,
-      '--type',
-      'Debian',
-      '--version',
-      '12',
-    ];
+    const osArgs = (name: string) => osAddArgs(DEVICE_TYPE, ...osImageFlags(name, 'Debian', '12'));
     const r = await cliJson(remote, ...osArgs('Remote 12'));
     const l = await cliJson(local, ...osArgs('Local 12'));
     sameShape(r, l, ['osTypeId', 'osName']);
     await same(...osArgs('Remote 12'), '--os-type-id', r.osTypeId as string);
 
-    const raidArgs = (detail: string) => [
-      'raids',
-      'add',
-      '--region',
-      REGION,
-      '--device-type',
-      DEVICE_TYPE,
-      '--volume-type',
-      'data',
-      '--raid-type',
-      'RAID5',
-      '--volume-detail',
-      detail,
-    ];
+    const raidArgs = (detail: string) => raidAddArgs(DEVICE_TYPE, ...raidFlags('data', 'RAID5', detail));
     sameShape(
       await cliJson(remote, ...raidArgs('3*1TB remote')),
       await cliJson(local, ...raidArgs('3*1TB local')),
       ['raidTypeId', 'volumeDetail'],
     );
-    await same('raids', 'add', '--region', REGION, '--device-type', DEVICE_TYPE, '--volume-type', 'tape');
+    await same(...raidAddArgs(DEVICE_TYPE, '--volume-type', 'tape'));
   });
 
   it('adds, lists and clears faults as the local commands do', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../../src/app.js';
+import { type AppOptions, buildApp } from '../../src/app.js';
 import { signRequest } from '../../src/auth/sign.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
@@ -58,9 +58,17 @@ export function encodeQuery(query: Record<string, string | number | boolean> | u
     .join('&');
 }
 
-export async function createHarness(
-  opts: { env?: Record<string, string>; clock?: Clock; log?: pino.Logger } = {},
-): Promise<TestHarness> {
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  log?: pino.Logger;
+  /** Extra plugins for the app (e.g. the operator API), made once the runtime is open. */
+  extensions?: (runtime: Runtime) => NonNullable<AppOptions['extensions']>;
+  /** A hook run before every JD operation (e.g. fault injection), made once the runtime is open. */
+  beforeOperation?: (runtime: Runtime) => AppOptions['beforeOperation'];
+}
+
+export async function createHarness(opts: HarnessOptions = {}): Promise<TestHarness> {
   const db = await createTestDatabase();
   const config = loadConfig({
     EDCPS_DATA_DIR: db.dataDir,
@@ -79,6 +87,8 @@ export async function createHarness(
     signatureWindowSeconds: config.signatureWindowSeconds,
     bodyLimit: config.bodyLimit,
     now: () => Date.now(),
+    extensions: opts.extensions?.(runtime),
+    beforeOperation: opts.beforeOperation?.(runtime),
   });
   await app.ready();
   const credentials = { accessKeyId: 'TESTACCESSKEY', secretAccessKey: 'test-secret-access-key' };

@@ -12,32 +12,12 @@ import { insertEvent } from '../../src/store/repositories/events-repo.js';
 import { listFleetInstancesPage } from '../../src/store/repositories/instance-pages-repo.js';
 import { type InstanceRow, insertInstances } from '../../src/store/repositories/instances-repo.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
-import { instanceRowFixture } from '../helpers/instance-row.js';
+import { T0, catalogRow } from './catalog-row.js';
 
-const T0 = Date.UTC(2030, 0, 1);
 const REGION = 'cn-east-tz1';
 
-function row(over: Partial<InstanceRow> & { account_id: string }): InstanceRow {
-  return instanceRowFixture({
-    region_id: REGION,
-    os_type_id: 'o-x',
-    os_name: 'X',
-    os_type: 'x',
-    os_version: '1',
-    sys_raid_type_id: 'r-s',
-    sys_raid_type: 'RAID1',
-    data_raid_type_id: 'r-d',
-    data_raid_type: 'RAID0',
-    vpc_id: 'vpc-none',
-    subnet_id: 'subnet-none',
-    private_ip: '10.0.0.2',
-    extension_enable_internet: '',
-    charge_start: T0,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  });
-}
+const row = (over: Partial<InstanceRow> & { account_id: string }): InstanceRow =>
+  catalogRow({ region_id: REGION, ...over });
 
 describe('fleet page repositories (operator API)', () => {
   let h: TestHarness;

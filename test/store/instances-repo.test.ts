@@ -15,33 +15,12 @@ import {
   saveProgress,
 } from '../../src/store/repositories/instances-repo.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
-import { instanceRowFixture } from '../helpers/instance-row.js';
+import { T0, catalogRow } from './catalog-row.js';
 
 const OWNER = { accountId: 'acc-store', regionId: 'cn-east-tz1' };
-const T0 = Date.UTC(2030, 0, 1);
 
-function row(over: Partial<InstanceRow> = {}): InstanceRow {
-  return instanceRowFixture({
-    account_id: OWNER.accountId,
-    region_id: OWNER.regionId,
-    os_type_id: 'o-x',
-    os_name: 'X',
-    os_type: 'x',
-    os_version: '1',
-    sys_raid_type_id: 'r-s',
-    sys_raid_type: 'RAID1',
-    data_raid_type_id: 'r-d',
-    data_raid_type: 'RAID0',
-    vpc_id: 'vpc-none',
-    subnet_id: 'subnet-none',
-    private_ip: '10.0.0.2',
-    extension_enable_internet: '',
-    charge_start: T0,
-    created_at: T0,
-    updated_at: T0,
-    ...over,
-  });
-}
+const row = (over: Partial<InstanceRow> = {}): InstanceRow =>
+  catalogRow({ account_id: OWNER.accountId, region_id: OWNER.regionId, ...over });
 
 const inFlight = (over: Partial<InstanceRow> = {}) =>
   row({ status: 'creating', action: 'create', step: 'allocate', next_run_at: T0, ...over });

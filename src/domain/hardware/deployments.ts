@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { formatIp, parseCidr } from '../network/ipv4.js';
 import * as repo from '../../store/repositories/deployments-repo.js';
 import { macsOf } from '../../store/repositories/bmc-repo.js';
+import { installIdentityOf } from './install-target.js';
 import { normalizeMac } from './mac.js';
 import type { SeedData, SeedNic } from './seed-data.js';
 import { sha512Crypt } from './sha512-crypt.js';
@@ -23,18 +24,6 @@ function fingerprint(line: string): string {
   const blob = line.trim().split(/\s+/)[1];
   if (!blob || !/^[A-Za-z0-9+/]+=*$/.test(blob)) return '';
   return `SHA256:${createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64').replace(/=+$/, '')}`;
-}
-
-function reinstallTarget(input: string): { hostname?: string; keypairId?: string } {
-  try {
-    const v = JSON.parse(input) as { hostname?: unknown; keypairId?: unknown };
-    return {
-      ...(typeof v.hostname === 'string' && v.hostname !== '' ? { hostname: v.hostname } : {}),
-      ...(typeof v.keypairId === 'string' ? { keypairId: v.keypairId } : {}),
-    };
-  } catch {
-    return {};
-  }
 }
 
 const ipxe = (...lines: string[]): string => ['#!ipxe', ...lines, ''].join('\n');
@@ -187,8 +176,7 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
         };
       }
       // A reinstall installs its own target: hostname and key pair as the request gave them.
-      const target = inst.action === 'reinstall' ? reinstallTarget(inst.action_input) : {};
-      const keypairId = inst.action === 'reinstall' ? (target.keypairId ?? '') : inst.keypair_id;
+      const { hostname, keypairId } = installIdentityOf(inst);
       let secrets: { password?: string; userData?: string } = {};
       if (o.credentials !== false && inst.secrets_sealed !== null) {
         try {
@@ -200,7 +188,7 @@ export function createDeploymentService(deps: Pick<Deps, 'store' | 'catalog' | '
       const key = await repo.publicKeyOf(db, keypairId);
       return {
         instanceId: d.instance_id,
-        hostname: target.hostname ?? inst.hostname,
+        hostname,
         sshAuthorizedKeys: key ? [key] : [],
         passwordHash: secrets.password ? sha512Crypt(secrets.password) : undefined,
         userData: secrets.userData ? Buffer.from(secrets.userData, 'base64').toString('utf8') : '',

@@ -357,17 +357,19 @@ export function createFleetAdmin(deps: Deps) {
             `${where} carries instance ${d.instance_id}: it cannot switch between simulated and driven until the instance is deleted (or pass --force)`,
           );
         }
-        if (input.macs !== undefined) {
-          const macs = normalizeMacs(input.macs, where);
+        const macs = input.macs === undefined ? undefined : normalizeMacs(input.macs, where);
+        if (macs !== undefined) {
           const used = await bmcRepo.takenMacs(tx, macs, d.id);
           if (used.length > 0) {
             throw operatorDuplicate(`${where}: MAC already recorded for another device: ${used.join(', ')}`);
           }
           await bmcRepo.setMacs(tx, d.id, macs);
         }
-        await repo.updateDevice(tx, d.id, { ...cols, power_state: '', health: '', health_message: '' });
-        const after = (await repo.findDevice(tx, d.id))!;
-        return (await viewsOf(tx, [after]))[0]!;
+        const unread = { power_state: '', health: '', health_message: '' } as const;
+        await repo.updateDevice(tx, d.id, { ...cols, ...unread });
+        // The answer is the row as just written; only MACs left as they were are read.
+        const kept = macs ?? (await bmcRepo.macsOf(tx, [d.id])).get(d.id);
+        return deviceView({ ...d, ...cols, ...unread }, kept);
       });
     },
 

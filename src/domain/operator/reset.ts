@@ -1,9 +1,10 @@
 import type { Store } from '../../store/db.js';
+import { catalogSerials } from '../../store/repositories/catalog-repo.js';
 import { type ResetCounts, resetDatabase } from '../../store/repositories/reset-repo.js';
 import { isRetryableTxError } from '../../store/sql-errors.js';
 import type { CatalogFile } from '../catalog/catalog-file.js';
 import type { Deps } from '../deps.js';
-import { sharedCache } from '../fresh-cache.js';
+import { clearSharedCaches } from '../fresh-cache.js';
 import { SIM_TIME_KEY } from './sim-clock.js';
 
 /** The account a reset with `accounts` keeps (the one every server creates at start). */
@@ -31,35 +32,12 @@ export interface ResetResult {
 }
 
 /**
- * Serials the catalog sync gives the devices it creates (store/repositories/catalog-repo.ts
- * syncCatalog): `<az>-<device type without "edcps.">-<4-digit index from 1>`. A device with
- * another serial was added by an operator. test/store/reset.test.ts compares a reset database
- * with a fresh one, so a change on either side that breaks the match fails there.
- */
-export function catalogSerials(catalog: CatalogFile): string[] {
-  const out: string[] = [];
-  for (const r of catalog.regions) {
-    for (const t of r.deviceTypes) {
-      for (const az of r.azs) {
-        for (let i = 1; i <= t.devicesPerAz; i++) {
-          out.push(`${az.id}-${t.deviceType.replace(/^edcps\./, '')}-${String(i).padStart(4, '0')}`);
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** Fresh-cache names (domain/fresh-cache.ts) whose contents a reset or a state load replaces. */
-const FRESH_CACHES = ['access-keys', 'operation-faults', 'region-ids'] as const;
-
-/**
- * Forgets what this process keeps in memory about the database. Other processes notice on
- * their own (SQLite data_version and read generation; PostgreSQL keeps nothing), but a commit
- * of this very connection does not move data_version.
+ * Forgets what this process keeps in memory about the database (every shared cache of the
+ * store). Other processes notice on their own (SQLite data_version and read generation;
+ * PostgreSQL keeps nothing), but a commit of this very connection does not move data_version.
  */
 export function forgetCachedState(store: Store): void {
-  for (const name of FRESH_CACHES) sharedCache<unknown, unknown>(store, name).clear();
+  clearSharedCaches(store);
 }
 
 /**

@@ -13,16 +13,49 @@ export type RaidRow = RaidTypesTable;
 const SYNC_KEY = 'catalog.sha256';
 
 /**
+ * The serial the catalog sync gives the `index`-th (from 1) device of `deviceType` in `azId`:
+ * `<az>-<device type without "edcps.">-<4-digit index>`. A device with another serial was
+ * added by an operator.
+ */
+export function catalogSerial(azId: string, deviceType: string, index: number): string {
+  return `${azId}-${deviceType.replace(/^edcps\./, '')}-${String(index).padStart(4, '0')}`;
+}
+
+/** Every serial the catalog sync creates for `catalog`, in the order it creates them. */
+export function catalogSerials(catalog: CatalogFile): string[] {
+  const out: string[] = [];
+  for (const r of catalog.regions) {
+    for (const t of r.deviceTypes) {
+      for (const az of r.azs) {
+        for (let i = 1; i <= t.devicesPerAz; i++) out.push(catalogSerial(az.id, t.deviceType, i));
+      }
+    }
+  }
+  return out;
+}
+
+export interface SyncCatalogOptions {
+  /**
+   * Sync even when the file is the one last synced: every descriptive row (sold-out flags, OS
+   * images and RAID types added by operators) is rewritten from the file and missing devices
+   * and public IPs are re-created. A reset uses it.
+   */
+  force?: boolean;
+}
+
+/**
  * Makes the database hold the catalog file. Skipped when the file is byte-identical to the one
- * last synced (fast start, and operator changes such as sold-out survive restarts). When it
- * changed, descriptive rows are replaced and missing inventory is added; devices and public IPs
- * already present are never removed (they may carry instances).
+ * last synced (fast start, and operator changes such as sold-out survive restarts) unless
+ * `force`. When it runs, descriptive rows are replaced and missing inventory is added; devices
+ * and public IPs already present are never removed (they may carry instances). Returns whether
+ * it ran. Idempotent.
  */
 export async function syncCatalog(
   store: Store,
   catalog: CatalogFile,
   text: string,
   now: number,
+  opts: SyncCatalogOptions = {},
 ): Promise<boolean> {
   const digest = createHash('sha256').update(text).digest('hex');
   return store.transaction(async (tx) => {
@@ -31,7 +64,7 @@ export async function syncCatalog(
       .select('value')
       .where('key', '=', SYNC_KEY)
       .executeTakeFirst();
-    if (prev?.value === digest) return false;
+    if (prev?.value === digest && opts.force !== true) return false;
     const osById = new Map(catalog.osImages.map((o) => [o.osTypeId, o]));
     const raidById = new Map(catalog.raidTypes.map((r) => [r.raidTypeId, r]));
     for (const t of ['regions', 'azs', 'device_types', 'os_images', 'raid_types'] as const) {
@@ -115,9 +148,8 @@ export async function syncCatalog(
           )
           .execute();
         for (const az of r.azs) {
-          const serials = Array.from(
-            { length: t.devicesPerAz },
-            (_, i) => `${az.id}-${t.deviceType.replace(/^edcps\./, '')}-${String(i + 1).padStart(4, '0')}`,
+          const serials = Array.from({ length: t.devicesPerAz }, (_, i) =>
+            catalogSerial(az.id, t.deviceType, i + 1),
           );
           for (let i = 0; i < serials.length; i += 200) {
             const chunk = serials.slice(i, i + 200);

@@ -3,9 +3,6 @@ import type { CatalogFile } from '../../domain/catalog/catalog-file.js';
 import type { Store, Tx } from '../db.js';
 import { syncCatalog } from './catalog-repo.js';
 
-/** The settings key syncCatalog compares the catalog file's digest with (catalog-repo.ts). */
-const CATALOG_DIGEST_KEY = 'catalog.sha256';
-
 /**
  * What tests and tools create, emptied by a reset, children before parents. Nonces
  * (seen_nonces, nonce_log) are not state: replay protection outlives a reset. Accounts, keys,
@@ -147,10 +144,9 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
         .execute();
     }
 
-    // Forced: without the recorded digest the sync rewrites every catalog row (sold-out flags,
-    // OS images and RAID types added by operators) and re-creates the missing devices and IPs.
-    await tx.deleteFrom('settings').where('key', '=', CATALOG_DIGEST_KEY).execute();
-    await syncCatalog(inTransaction(store, tx), plan.catalog, plan.catalogText, plan.now);
+    // Forced: the sync rewrites every catalog row (sold-out flags, OS images and RAID types
+    // added by operators) and re-creates the missing devices and IPs.
+    await syncCatalog(inTransaction(store, tx), plan.catalog, plan.catalogText, plan.now, { force: true });
 
     if (store.dialect === 'sqlite') await bumpReadGeneration(tx);
     return counts;

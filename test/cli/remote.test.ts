@@ -28,7 +28,8 @@ type Creds = {
  * The operator commands with EDCPS_ENDPOINT and an operator's key: they call /admin/v1 and give
  * exactly what the same command gives locally (on the server's database), errors included.
  */
-describe('edcps operator commands over EDCPS_ENDPOINT (the operator API)', () => {
+// Each case runs many CLI processes (about a second each on a loaded 2-core machine): a minute and a half.
+describe('edcps operator commands over EDCPS_ENDPOINT (the operator API)', { timeout: 90_000 }, () => {
   let s: TestServer;
   let local: Record<string, string>;
   let remote: Record<string, string>;

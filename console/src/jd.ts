@@ -116,38 +116,8 @@ export interface Page {
   totalCount: number;
 }
 
-/** Lifecycle rules (src/domain/instance/states.ts): which status each action starts from. */
-export const ACTION_FROM: Readonly<Record<string, readonly string[]>> = {
-  start: ['stopped'],
-  stop: ['running'],
-  restart: ['running'],
-  reinstall: ['stopped'],
-  resetPassword: ['stopped'],
-  delete: ['running', 'stopped', 'error'],
-};
-export const STATUSES = [
-  'creating',
-  'starting',
-  'running',
-  'stopping',
-  'stopped',
-  'restarting',
-  'reinstalling',
-  'destroying',
-  'error',
-  'upgrading',
-  'resetting_password',
-] as const;
-export const TRANSITIONAL = new Set([
-  'creating',
-  'starting',
-  'stopping',
-  'restarting',
-  'reinstalling',
-  'destroying',
-  'upgrading',
-  'resetting_password',
-]);
+/** The server's lifecycle rules, the same module it runs on (one transition table, DESIGN §4). */
+export { STATUS_LIST, TRANSITIONAL_STATUSES, TRANSITIONS } from '../../src/domain/instance/status-rules.js';
 
 const r = (): string => session.get().region;
 const v1 = (region: string, rest: string) => `/v1/regions/${seg(region)}/${rest}`;

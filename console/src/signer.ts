@@ -1,8 +1,10 @@
 /**
  * JDCLOUD2-HMAC-SHA256 request signing in the browser (Web Crypto), computed exactly like the JS SDK
  * and the server's own signer (src/auth/sign.ts, reference §a.4). Pure and DOM-free so the unit test
- * can compare it with the server's signer under Node's globalThis.crypto.subtle.
+ * can compare it with the server's signer under Node's globalThis.crypto.subtle. The canonical request
+ * text comes from the server's own module (src/auth/canonical-request.ts); only hashing is async here.
  */
+import { canonicalRequest, EMPTY_SHA256 } from '../../src/auth/canonical-request.js';
 
 export interface BrowserSignInput {
   method: string;
@@ -22,7 +24,6 @@ export interface BrowserSignInput {
 }
 
 const ALGORITHM = 'JDCLOUD2-HMAC-SHA256';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const encoder = new TextEncoder();
 
 export function formatJdDate(ms: number): string {
@@ -32,15 +33,10 @@ export function formatJdDate(ms: number): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** RFC 3986: only A-Z a-z 0-9 - _ . ~ stay literal; everything else %XX upper-case, UTF-8. */
-export function uriEscape(value: string): string {
-  return encodeURIComponent(value.toWellFormed()).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** Percent-decoding that keeps malformed escapes as literal text (like node's querystring.unescape). */
+/**
+ * Percent-decoding that keeps malformed escapes as literal text. The server decodes with
+ * node:querystring; both agree on every well-formed path, and the console only signs paths it built.
+ */
 function lenientDecode(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -53,30 +49,6 @@ function lenientDecode(value: string): string {
       }
     });
   }
-}
-
-function canonicalUri(rawPath: string): string {
-  return rawPath
-    .split('/')
-    .map((segment) => uriEscape(lenientDecode(segment)))
-    .join('/');
-}
-
-function canonicalQuery(rawQuery: string): string {
-  if (rawQuery === '') return '';
-  const pairs: [string, string][] = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const k = eq < 0 ? part : part.slice(0, eq);
-    const v = eq < 0 ? '' : part.slice(eq + 1);
-    pairs.push([
-      uriEscape(lenientDecode(k.replace(/\+/g, ' '))),
-      uriEscape(lenientDecode(v.replace(/\+/g, ' '))),
-    ]);
-  }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
 function hex(buffer: ArrayBuffer): string {
@@ -105,14 +77,17 @@ export async function signRequest(input: BrowserSignInput): Promise<Record<strin
   };
   const signedHeaders = Object.keys(headers).sort();
   const body = input.body ?? '';
-  const canonical = [
-    input.method.toUpperCase(),
-    canonicalUri(input.path),
-    canonicalQuery(input.query ?? ''),
-    `${signedHeaders.map((h) => `${h}:${headers[h].replace(/\s+/g, ' ').trim()}`).join('\n')}\n`,
-    signedHeaders.join(';'),
-    body === '' ? EMPTY_SHA256 : await sha256Hex(body),
-  ].join('\n');
+  const canonical = canonicalRequest(
+    {
+      method: input.method,
+      rawPath: input.path,
+      rawQuery: input.query ?? '',
+      headers,
+      signedHeaders,
+      payloadHash: body === '' ? EMPTY_SHA256 : await sha256Hex(body),
+    },
+    lenientDecode,
+  );
   const scope = `${date}/${input.region}/${service}/jdcloud2_request`;
   const toSign = [ALGORITHM, datetime, scope, await sha256Hex(canonical)].join('\n');
   const kDate = await hmac(encoder.encode(`JDCLOUD2${input.secretAccessKey}`).buffer as ArrayBuffer, date);

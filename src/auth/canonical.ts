@@ -1,9 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import querystring from 'node:querystring';
+import * as text from './canonical-request.js';
 
 /**
  * JDCLOUD2/JDCLOUD3-HMAC-SHA256 canonical request, rebuilt from what was received (reference
- * §a.4–§a.6). Pure functions: the signer (CLI, tests) and the verifier share them.
+ * §a.4–§a.6). Pure functions: the signer (CLI, tests) and the verifier share them. The text itself
+ * is built by canonical-request.ts (import-free, also used by the console's signer); this module
+ * adds node:querystring's percent-decoding and node:crypto's hashing.
  */
 export type Algorithm = 'JDCLOUD2-HMAC-SHA256' | 'JDCLOUD3-HMAC-SHA256';
 
@@ -12,31 +15,14 @@ export const ALGORITHMS: Readonly<Record<Algorithm, { prefix: string; terminator
   'JDCLOUD3-HMAC-SHA256': { prefix: 'JDCLOUD3', terminator: 'jdcloud3_request' },
 };
 
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-/** RFC 3986: only A-Z a-z 0-9 - _ . ~ stay literal; everything else is %XX upper-case, UTF-8. */
-export function uriEscape(value: string): string {
-  let encoded: string;
-  try {
-    encoded = encodeURIComponent(value);
-  } catch {
-    // A lone surrogate cannot be UTF-8 encoded; encode its replacement like a browser would.
-    encoded = encodeURIComponent(value.toWellFormed());
-  }
-  return encoded.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+export { EMPTY_SHA256, uriEscape, canonicalHeaderValue, type CanonicalInput } from './canonical-request.js';
 
 /** Tolerant percent-decoding: malformed escapes (e.g. a bare `%`) are kept as literal text. */
 export function lenientDecode(value: string): string {
   return querystring.unescape(value);
 }
 
-export function canonicalUri(rawPath: string): string {
-  return rawPath
-    .split('/')
-    .map((segment) => uriEscape(lenientDecode(segment)))
-    .join('/');
-}
+export const canonicalUri = (rawPath: string): string => text.canonicalUri(rawPath, lenientDecode);
 
 /**
  * The path with every run of `/` made one `/`. The Python SDK's JDCLOUD3 signer canonicalises the
@@ -50,52 +36,12 @@ export function collapseSlashes(rawPath: string): string {
   return rawPath.replace(/\/{2,}/g, '/');
 }
 
-export function canonicalQuery(rawQuery: string): string {
-  if (rawQuery === '') return '';
-  const pairs: [string, string][] = [];
-  for (const part of rawQuery.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const k = eq < 0 ? part : part.slice(0, eq);
-    const v = eq < 0 ? '' : part.slice(eq + 1);
-    pairs.push([
-      uriEscape(lenientDecode(k.replace(/\+/g, ' '))),
-      uriEscape(lenientDecode(v.replace(/\+/g, ' '))),
-    ]);
-  }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
-}
-
-export function canonicalHeaderValue(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
-}
+export const canonicalQuery = (rawQuery: string): string => text.canonicalQuery(rawQuery, lenientDecode);
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-export interface CanonicalInput {
-  method: string;
-  rawPath: string;
-  rawQuery: string;
-  /** Lower-case header name → value, for every name in signedHeaders. */
-  headers: Readonly<Record<string, string | undefined>>;
-  signedHeaders: readonly string[];
-  payloadHash: string;
-}
-
-export function canonicalRequest(input: CanonicalInput): string {
-  const headerLines = input.signedHeaders
-    .map((name) => `${name}:${canonicalHeaderValue(input.headers[name] ?? '')}`)
-    .join('\n');
-  return [
-    input.method.toUpperCase(),
-    canonicalUri(input.rawPath),
-    canonicalQuery(input.rawQuery),
-    `${headerLines}\n`,
-    input.signedHeaders.join(';'),
-    input.payloadHash,
-  ].join('\n');
-}
+export const canonicalRequest = (input: text.CanonicalInput): string =>
+  text.canonicalRequest(input, lenientDecode);
 
 export function stringToSign(
   algorithm: Algorithm,

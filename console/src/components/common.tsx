@@ -24,7 +24,7 @@ import {
 } from '@patternfly/react-core';
 import { useId, useState, type ReactNode } from 'react';
 import { ApiError } from '../api';
-import { TRANSITIONAL } from '../jd';
+import { TRANSITIONAL_STATUSES } from '../jd';
 
 const STATUS_COLORS: Record<string, 'green' | 'grey' | 'red' | 'blue' | 'orange'> = {
   running: 'green',
@@ -41,7 +41,7 @@ const STATUS_COLORS: Record<string, 'green' | 'grey' | 'red' | 'blue' | 'orange'
 
 /** A status as text in a label; transitional statuses carry a small spinner. */
 export function StatusLabel({ status }: { status: string }) {
-  const transitional = TRANSITIONAL.has(status);
+  const transitional = TRANSITIONAL_STATUSES.has(status);
   return (
     <Label
       color={STATUS_COLORS[status] ?? (transitional ? 'blue' : 'orange')}

@@ -31,7 +31,7 @@ import {
   PageHeader,
   StatusLabel,
 } from '../components/common';
-import { ACTION_FROM, get, jd, TRANSITIONAL, type Instance } from '../jd';
+import { get, jd, TRANSITIONAL_STATUSES, TRANSITIONS, type Instance } from '../jd';
 import { href, linkTo, navigate } from '../router';
 import { isOperator, useSession } from '../session';
 
@@ -125,10 +125,10 @@ export default function InstanceDetail({ param: id }: { param: string }) {
   const inst = useQuery({
     queryKey: ['instance', region, id],
     queryFn: () => jd.instance(region, id).then((r) => r.instance),
-    refetchInterval: (q) => (q.state.data && TRANSITIONAL.has(q.state.data.status) ? 1500 : false),
+    refetchInterval: (q) => (q.state.data && TRANSITIONAL_STATUSES.has(q.state.data.status) ? 1500 : false),
     retry: false,
   });
-  const moving = inst.data ? TRANSITIONAL.has(inst.data.status) : false;
+  const moving = inst.data ? TRANSITIONAL_STATUSES.has(inst.data.status) : false;
   const progress = useQuery({
     queryKey: ['progress', region, id],
     queryFn: () => jd.progress(region, id),
@@ -185,7 +185,8 @@ export default function InstanceDetail({ param: id }: { param: string }) {
   if (inst.isPending) return <Loading label="Loading instance" />;
   if (!inst.data) return <ErrorAlert error={inst.error} title="Could not load the instance" />;
   const i = inst.data;
-  const allowed = (key: string) => key === 'rename' || (ACTION_FROM[key] ?? []).includes(i.status);
+  const allowed = (key: Exclude<Dialog, null>) =>
+    key === 'rename' || (TRANSITIONS[key].from as readonly string[]).includes(i.status);
   const charge = i.charge ?? ({} as Instance['charge']);
 
   return (
@@ -352,15 +353,14 @@ export default function InstanceDetail({ param: id }: { param: string }) {
   );
 }
 
-function RenameDialog({
-  instance,
-  onClose,
-  onDone,
-}: {
+/** Every action dialog: the instance it acts on; `onDone` refreshes the page after a success. */
+interface DialogProps {
   instance: Instance;
   onClose: () => void;
   onDone: () => void;
-}) {
+}
+
+function RenameDialog({ instance, onClose, onDone }: DialogProps) {
   const { region } = useSession();
   const [name, setName] = useState(instance.name);
   const [description, setDescription] = useState(instance.description);
@@ -389,15 +389,7 @@ function RenameDialog({
   );
 }
 
-function ResetPasswordDialog({
-  instance,
-  onClose,
-  onDone,
-}: {
-  instance: Instance;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+function ResetPasswordDialog({ instance, onClose, onDone }: DialogProps) {
   const { region } = useSession();
   const [password, setPassword] = useState('');
   const f = useFieldErrors();
@@ -437,15 +429,7 @@ function ResetPasswordDialog({
   );
 }
 
-function ReinstallDialog({
-  instance,
-  onClose,
-  onDone,
-}: {
-  instance: Instance;
-  onClose: () => void;
-  onDone: () => void;
-}) {
+function ReinstallDialog({ instance, onClose, onDone }: DialogProps) {
   const { region } = useSession();
   const os = useQuery({
     queryKey: ['os', region, instance.deviceType],
@@ -496,20 +480,20 @@ function ReinstallDialog({
             ))}
           </FormSelect>
         </Field>
-        <Field label="System disk RAID" fieldId="reinstall-sys-raid" isRequired>
-          <FormSelect id="reinstall-sys-raid" value={sysRaid} onChange={(_e, v) => setSysRaid(v)}>
-            {sys.map((r) => (
-              <FormSelectOption key={r.raidTypeId} value={r.raidTypeId} label={r.raidType} />
-            ))}
-          </FormSelect>
-        </Field>
-        <Field label="Data disk RAID" fieldId="reinstall-data-raid" isRequired>
-          <FormSelect id="reinstall-data-raid" value={dataRaid} onChange={(_e, v) => setDataRaid(v)}>
-            {data.map((r) => (
-              <FormSelectOption key={r.raidTypeId} value={r.raidTypeId} label={r.raidType} />
-            ))}
-          </FormSelect>
-        </Field>
+        {(
+          [
+            ['System disk RAID', 'reinstall-sys-raid', sys, sysRaid, setSysRaid],
+            ['Data disk RAID', 'reinstall-data-raid', data, dataRaid, setDataRaid],
+          ] as const
+        ).map(([label, id, raids, value, set]) => (
+          <Field key={id} label={label} fieldId={id} isRequired>
+            <FormSelect id={id} value={value} onChange={(_e, v) => set(v)}>
+              {raids.map((r) => (
+                <FormSelectOption key={r.raidTypeId} value={r.raidTypeId} label={r.raidType} />
+              ))}
+            </FormSelect>
+          </Field>
+        ))}
         <Checkbox
           id="reinstall-keep-data"
           label="Keep the data on the data disks"

@@ -1,63 +1,21 @@
 import type { Action, CatalogFile } from '../catalog/catalog-file.js';
+import { TRANSITIONS as RULES, type Transition } from './status-rules.js';
 
 export type { Action };
 
-/** Lifecycle statuses (reference §f.1), each with what it means here. */
-export const INSTANCE_STATUSES = {
-  creating: 'being provisioned after createInstances',
-  starting: 'powering on',
-  running: 'powered on and serving',
-  stopping: 'powering off',
-  stopped: 'powered off',
-  restarting: 'rebooting',
-  reinstalling: 'operating system being reinstalled',
-  destroying: 'being deleted; disappears when done',
-  error: 'a provisioning step failed; last_error says why',
-  upgrading: 'configuration change in progress (unreachable through API 1.3.0, kept as a legal value)',
-  resetting_password: 'password being reset',
-} as const;
+/** The statuses and the transition table live in status-rules.ts (import-free, shared with the console). */
+export {
+  INSTANCE_STATUSES,
+  type InstanceStatus,
+  STATUS_LIST,
+  type Transition,
+  TRANSITIONAL_STATUSES,
+} from './status-rules.js';
 
-export type InstanceStatus = keyof typeof INSTANCE_STATUSES;
-
-export const STATUS_LIST = Object.keys(INSTANCE_STATUSES) as InstanceStatus[];
-
-export interface Transition {
-  /** Operation name that starts it. */
-  operation: string;
-  from: readonly InstanceStatus[];
-  transitional: InstanceStatus;
-  /** End status, or 'deleted' when the instance disappears. */
-  end: InstanceStatus | 'deleted';
-}
-
-/**
- * The transition table (DESIGN §3–§4): data, not code. The API writes the transitional status
- * and the first step; only the reconciler moves an instance on. A failed step ends in `error`.
- */
-export const TRANSITIONS: Readonly<Record<Action, Transition>> = {
-  create: { operation: 'createInstances', from: [], transitional: 'creating', end: 'running' },
-  start: { operation: 'startInstance', from: ['stopped'], transitional: 'starting', end: 'running' },
-  stop: { operation: 'stopInstance', from: ['running'], transitional: 'stopping', end: 'stopped' },
-  restart: { operation: 'restartInstance', from: ['running'], transitional: 'restarting', end: 'running' },
-  reinstall: {
-    operation: 'reinstallInstance',
-    from: ['stopped'],
-    transitional: 'reinstalling',
-    end: 'running',
-  },
-  resetPassword: {
-    operation: 'resetPassword',
-    from: ['stopped'],
-    transitional: 'resetting_password',
-    end: 'stopped',
-  },
-  delete: {
-    operation: 'deleteInstance',
-    from: ['running', 'stopped', 'error'],
-    transitional: 'destroying',
-    end: 'deleted',
-  },
-};
+/** The transition table, one entry per catalog action; a missing or extra action fails to compile. */
+export const TRANSITIONS: Readonly<Record<Action, Transition>> = RULES;
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _noExtraActions: SameKeys<keyof typeof RULES, Action> = true;
 
 export interface StepPlan {
   step: string;

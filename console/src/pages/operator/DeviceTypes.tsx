@@ -1,9 +1,9 @@
 import { Button, Label, PageSection } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { admin } from '../../admin';
-import { ErrorAlert, Loading, PageHeader } from '../../components/common';
+import { PageHeader } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
 import { useSession } from '../../session';
 
 /** Device types of the region: on sale or sold out, with their stock. */
@@ -29,59 +29,49 @@ export default function DeviceTypes() {
     <>
       <PageHeader title="Device types" />
       <PageSection>
-        <ErrorAlert error={q.error ?? error} />
-        {q.isPending ? (
-          <Loading />
-        ) : (
-          <Table aria-label="Device types" variant="compact">
-            <Thead>
-              <Tr>
-                <Th>Device type</Th>
-                <Th>Name</Th>
-                <Th>Sale</Th>
-                <Th>Available</Th>
-                <Th>Allocated</Th>
-                <Th>Retired</Th>
-                <Th>Actions</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {(q.data?.deviceTypes ?? []).map((t) => (
-                <Tr key={t.deviceType}>
-                  <Td dataLabel="Device type">{t.deviceType}</Td>
-                  <Td dataLabel="Name">{t.name}</Td>
-                  <Td dataLabel="Sale">
-                    <Label color={t.soldOut ? 'red' : 'green'}>{t.soldOut ? 'sold out' : 'on sale'}</Label>
-                  </Td>
-                  <Td dataLabel="Available">{t.available}</Td>
-                  <Td dataLabel="Allocated">{t.allocated}</Td>
-                  <Td dataLabel="Retired">{t.retired}</Td>
-                  <Td dataLabel="Actions">
-                    {t.soldOut ? (
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        aria-label={`Put on sale: ${t.deviceType}`}
-                        onClick={() => void toggle(t.deviceType, false)}
-                      >
-                        Put on sale
-                      </Button>
-                    ) : (
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        aria-label={`Mark sold out: ${t.deviceType}`}
-                        onClick={() => void toggle(t.deviceType, true)}
-                      >
-                        Mark sold out
-                      </Button>
-                    )}
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-        )}
+        <DataTable
+          label="Device types"
+          pending={q.isPending}
+          error={q.error ?? error}
+          rows={q.data?.deviceTypes ?? []}
+          rowKey={(t) => t.deviceType}
+          columns={[
+            { title: 'Device type', cell: (t) => t.deviceType },
+            { title: 'Name', cell: (t) => t.name },
+            {
+              title: 'Sale',
+              cell: (t) => (
+                <Label color={t.soldOut ? 'red' : 'green'}>{t.soldOut ? 'sold out' : 'on sale'}</Label>
+              ),
+            },
+            { title: 'Available', cell: (t) => t.available },
+            { title: 'Allocated', cell: (t) => t.allocated },
+            { title: 'Retired', cell: (t) => t.retired },
+            {
+              title: 'Actions',
+              cell: (t) =>
+                t.soldOut ? (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-label={`Put on sale: ${t.deviceType}`}
+                    onClick={() => void toggle(t.deviceType, false)}
+                  >
+                    Put on sale
+                  </Button>
+                ) : (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-label={`Mark sold out: ${t.deviceType}`}
+                    onClick={() => void toggle(t.deviceType, true)}
+                  >
+                    Mark sold out
+                  </Button>
+                ),
+            },
+          ]}
+        />
       </PageSection>
     </>
   );

@@ -1,9 +1,9 @@
 import { Button, PageSection, TextInput } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { admin } from '../../admin';
-import { ConfirmModal, Empty, ErrorAlert, Field, Loading, PageHeader } from '../../components/common';
+import { ConfirmModal, Field, PageHeader } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
 import { useFieldErrors } from '../../components/forms';
 
 /** Injected faults: an API operation or a provisioning step answers an error (or a delay). */
@@ -30,65 +30,55 @@ export default function Faults() {
         </Button>
       </PageHeader>
       <PageSection>
-        <ErrorAlert error={q.error ?? error} />
-        {q.isPending ? (
-          <Loading />
-        ) : !q.data?.faults.length ? (
-          <Empty title="No faults">No fault is armed; every operation and step behaves normally.</Empty>
-        ) : (
-          <Table aria-label="Faults" variant="compact">
-            <Thead>
-              <Tr>
-                <Th>Fault ID</Th>
-                <Th>Target</Th>
-                <Th>Scope</Th>
-                <Th>Answer</Th>
-                <Th>Remaining</Th>
-                <Th>Fired</Th>
-                <Th>Actions</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {q.data.faults.map((f) => (
-                <Tr key={f.faultId}>
-                  <Td dataLabel="Fault ID" className="edcps-mono">
-                    {f.faultId}
-                  </Td>
-                  <Td dataLabel="Target">
-                    {f.kind === 'step' ? `step ${f.step}` : `operation ${f.operation}`}
-                  </Td>
-                  <Td dataLabel="Scope">
-                    {[f.instanceId, f.deviceType].filter(Boolean).join(', ') || 'any'}
-                  </Td>
-                  <Td dataLabel="Answer">
-                    {f.code ? `${f.code} ${f.status} ${f.message}` : ''}
-                    {f.delayMs ? ` delay ${f.delayMs} ms` : ''}
-                  </Td>
-                  <Td dataLabel="Remaining">{f.remaining ?? 'unlimited'}</Td>
-                  <Td dataLabel="Fired">{f.fired}</Td>
-                  <Td dataLabel="Actions">
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      aria-label={`Clear fault ${f.faultId}`}
-                      onClick={async () => {
-                        setError(null);
-                        try {
-                          await admin.clearFault(f.faultId);
-                          await refresh();
-                        } catch (e) {
-                          setError(e);
-                        }
-                      }}
-                    >
-                      Clear
-                    </Button>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-        )}
+        <DataTable
+          label="Faults"
+          pending={q.isPending}
+          error={q.error ?? error}
+          emptyTitle="No faults"
+          emptyText="No fault is armed; every operation and step behaves normally."
+          rows={q.data?.faults ?? []}
+          rowKey={(f) => f.faultId}
+          columns={[
+            { title: 'Fault ID', cell: (f) => f.faultId, className: 'edcps-mono' },
+            {
+              title: 'Target',
+              cell: (f) => (f.kind === 'step' ? `step ${f.step}` : `operation ${f.operation}`),
+            },
+            { title: 'Scope', cell: (f) => [f.instanceId, f.deviceType].filter(Boolean).join(', ') || 'any' },
+            {
+              title: 'Answer',
+              cell: (f) => (
+                <>
+                  {f.code ? `${f.code} ${f.status} ${f.message}` : ''}
+                  {f.delayMs ? ` delay ${f.delayMs} ms` : ''}
+                </>
+              ),
+            },
+            { title: 'Remaining', cell: (f) => f.remaining ?? 'unlimited' },
+            { title: 'Fired', cell: (f) => f.fired },
+            {
+              title: 'Actions',
+              cell: (f) => (
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  aria-label={`Clear fault ${f.faultId}`}
+                  onClick={async () => {
+                    setError(null);
+                    try {
+                      await admin.clearFault(f.faultId);
+                      await refresh();
+                    } catch (e) {
+                      setError(e);
+                    }
+                  }}
+                >
+                  Clear
+                </Button>
+              ),
+            },
+          ]}
+        />
       </PageSection>
       {clearAll ? (
         <ConfirmModal

@@ -6,26 +6,15 @@ import {
   PageSection,
   TextInput,
   Title,
-  Toolbar,
-  ToolbarContent,
-  ToolbarItem,
 } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { admin, type Device } from '../../admin';
-import {
-  ConfirmModal,
-  Empty,
-  ErrorAlert,
-  errorText,
-  Field,
-  Loading,
-  PageHeader,
-  Pager,
-  StatusLabel,
-} from '../../components/common';
+import { ConfirmModal, ErrorAlert, errorText, Field, PageHeader, StatusLabel } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
+import { FilterSelect, FilterToolbar } from '../../components/FilterToolbar';
 import { useFieldErrors } from '../../components/forms';
+import { usePagedQuery } from '../../components/usePagedQuery';
 import { jd } from '../../jd';
 import { useSession } from '../../session';
 
@@ -33,8 +22,6 @@ import { useSession } from '../../session';
 export default function Fleet() {
   const { region } = useSession();
   const queryClient = useQueryClient();
-  const [page, setPage] = useState(1);
-  const [perPage, setPerPage] = useState(20);
   const [az, setAz] = useState('');
   const [type, setType] = useState('');
   const [status, setStatus] = useState('');
@@ -46,11 +33,10 @@ export default function Fleet() {
   const azs = regions.data?.regions.find((r) => r.region === region)?.azs ?? [];
   const stock = useQuery({ queryKey: ['admin', 'stock', region], queryFn: () => admin.stock(region) });
   const types = [...new Set((stock.data?.stock ?? []).map((s) => s.deviceType))];
-  const devices = useQuery({
-    queryKey: ['admin', 'devices', region, page, perPage, az, type, status],
-    queryFn: () =>
-      admin.devices({ regionId: region, az, deviceType: type, status, pageNumber: page, pageSize: perPage }),
-    placeholderData: keepPreviousData,
+  const { query: devices, pager } = usePagedQuery({
+    queryKey: ['admin', 'devices', region, az, type, status],
+    fetch: (pageNumber, pageSize) =>
+      admin.devices({ regionId: region, az, deviceType: type, status, pageNumber, pageSize }),
   });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['admin'] });
   const act = async (label: string, fn: () => Promise<unknown>) => {
@@ -78,30 +64,20 @@ export default function Fleet() {
         <Title headingLevel="h2">Stock per availability zone and type</Title>
         <ErrorAlert error={stock.error} />
         {stock.data ? (
-          <Table aria-label="Stock" variant="compact">
-            <Thead>
-              <Tr>
-                <Th>Availability zone</Th>
-                <Th>Device type</Th>
-                <Th>Sale</Th>
-                <Th>Available</Th>
-                <Th>Allocated</Th>
-                <Th>Retired</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {stock.data.stock.map((s) => (
-                <Tr key={`${s.az}/${s.deviceType}`}>
-                  <Td dataLabel="Availability zone">{s.az}</Td>
-                  <Td dataLabel="Device type">{s.deviceType}</Td>
-                  <Td dataLabel="Sale">{s.soldOut ? 'sold out' : 'on sale'}</Td>
-                  <Td dataLabel="Available">{s.available}</Td>
-                  <Td dataLabel="Allocated">{s.allocated}</Td>
-                  <Td dataLabel="Retired">{s.retired}</Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
+          <DataTable
+            label="Stock"
+            pending={false}
+            rows={stock.data.stock}
+            rowKey={(s) => `${s.az}/${s.deviceType}`}
+            columns={[
+              { title: 'Availability zone', cell: (s) => s.az },
+              { title: 'Device type', cell: (s) => s.deviceType },
+              { title: 'Sale', cell: (s) => (s.soldOut ? 'sold out' : 'on sale') },
+              { title: 'Available', cell: (s) => s.available },
+              { title: 'Allocated', cell: (s) => s.allocated },
+              { title: 'Retired', cell: (s) => s.retired },
+            ]}
+          />
         ) : null}
       </PageSection>
       <PageSection aria-label="Devices">
@@ -113,148 +89,105 @@ export default function Fleet() {
           />
         ) : null}
         {notice?.ok ? <p role="status">{notice.text}</p> : null}
-        <Toolbar>
-          <ToolbarContent>
-            <ToolbarItem>
-              <FormSelect
-                id="fleet-az"
-                aria-label="Filter by availability zone"
-                value={az}
-                onChange={(_e, v) => setAz(v)}
-              >
-                <FormSelectOption value="" label="All availability zones" />
-                {azs.map((a) => (
-                  <FormSelectOption key={a.az} value={a.az} label={a.az} />
-                ))}
-              </FormSelect>
-            </ToolbarItem>
-            <ToolbarItem>
-              <FormSelect
-                id="fleet-type"
-                aria-label="Filter by device type"
-                value={type}
-                onChange={(_e, v) => setType(v)}
-              >
-                <FormSelectOption value="" label="All device types" />
-                {types.map((t) => (
-                  <FormSelectOption key={t} value={t} label={t} />
-                ))}
-              </FormSelect>
-            </ToolbarItem>
-            <ToolbarItem>
-              <FormSelect
-                id="fleet-status"
-                aria-label="Filter by device status"
-                value={status}
-                onChange={(_e, v) => setStatus(v)}
-              >
-                <FormSelectOption value="" label="All statuses" />
-                {['available', 'allocated', 'retired'].map((s) => (
-                  <FormSelectOption key={s} value={s} label={s} />
-                ))}
-              </FormSelect>
-            </ToolbarItem>
-            <ToolbarItem variant="pagination" align={{ default: 'alignEnd' }}>
-              <Pager
-                total={devices.data?.totalCount ?? 0}
-                page={page}
-                perPage={perPage}
-                onChange={(p, pp) => {
-                  setPage(p);
-                  setPerPage(pp);
-                }}
-              />
-            </ToolbarItem>
-          </ToolbarContent>
-        </Toolbar>
-        <ErrorAlert error={devices.error} title="Could not list devices" />
-        {devices.isPending ? (
-          <Loading label="Loading devices" />
-        ) : (devices.data?.devices ?? []).length === 0 ? (
-          <Empty title="No devices" />
-        ) : (
-          <Table aria-label="Devices" variant="compact">
-            <Thead>
-              <Tr>
-                <Th>Serial</Th>
-                <Th>Availability zone</Th>
-                <Th>Device type</Th>
-                <Th>Status</Th>
-                <Th>Instance</Th>
-                <Th>Driver</Th>
-                <Th>Power</Th>
-                <Th>Health</Th>
-                <Th>Actions</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {(devices.data?.devices ?? []).map((d) => (
-                <Tr key={d.deviceId}>
-                  <Td dataLabel="Serial">{d.serial}</Td>
-                  <Td dataLabel="Availability zone">{d.az}</Td>
-                  <Td dataLabel="Device type">{d.deviceType}</Td>
-                  <Td dataLabel="Status">
-                    <StatusLabel status={d.status} />
-                  </Td>
-                  <Td dataLabel="Instance">{d.instanceId || '—'}</Td>
-                  <Td dataLabel="Driver">{d.driver}</Td>
-                  <Td dataLabel="Power">{d.power || 'unknown'}</Td>
-                  <Td dataLabel="Health">
-                    {d.health ? `${d.health}${d.healthMessage ? `: ${d.healthMessage}` : ''}` : 'not checked'}
-                  </Td>
-                  <Td dataLabel="Actions">
-                    <div className="edcps-page-actions">
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        aria-label={`Power status of ${d.serial}`}
-                        onClick={() =>
-                          void act(`Power ${d.serial}`, () => admin.powerDevice(d.deviceId, 'status'))
-                        }
-                      >
-                        Power status
-                      </Button>
-                      {(['on', 'off', 'cycle'] as const).map((action) => (
-                        <Button
-                          key={action}
-                          size="sm"
-                          variant="secondary"
-                          aria-label={`Power ${action} ${d.serial}`}
-                          isDisabled={d.status === 'retired'}
-                          onClick={() =>
-                            void act(`Power ${action} ${d.serial}`, () =>
-                              admin.powerDevice(d.deviceId, action),
-                            )
-                          }
-                        >
-                          Power {action}
-                        </Button>
-                      ))}
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        aria-label={`Check health of ${d.serial}`}
-                        onClick={() => void act(`Check ${d.serial}`, () => admin.checkDevice(d.deviceId))}
-                      >
-                        Check health
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        isDanger
-                        aria-label={`Retire ${d.serial}`}
-                        isDisabled={d.status !== 'available'}
-                        onClick={() => setRetiring(d)}
-                      >
-                        Retire
-                      </Button>
-                    </div>
-                  </Td>
-                </Tr>
-              ))}
-            </Tbody>
-          </Table>
-        )}
+        <FilterToolbar pager={pager}>
+          <FilterSelect
+            id="fleet-az"
+            label="Filter by availability zone"
+            allLabel="All availability zones"
+            options={azs.map((a) => a.az)}
+            value={az}
+            onChange={setAz}
+          />
+          <FilterSelect
+            id="fleet-type"
+            label="Filter by device type"
+            allLabel="All device types"
+            options={types}
+            value={type}
+            onChange={setType}
+          />
+          <FilterSelect
+            id="fleet-status"
+            label="Filter by device status"
+            allLabel="All statuses"
+            options={['available', 'allocated', 'retired']}
+            value={status}
+            onChange={setStatus}
+          />
+        </FilterToolbar>
+        <DataTable
+          label="Devices"
+          pending={devices.isPending}
+          error={devices.error}
+          errorTitle="Could not list devices"
+          loadingLabel="Loading devices"
+          emptyTitle="No devices"
+          rows={devices.data?.devices ?? []}
+          rowKey={(d) => d.deviceId}
+          columns={[
+            { title: 'Serial', cell: (d) => d.serial },
+            { title: 'Availability zone', cell: (d) => d.az },
+            { title: 'Device type', cell: (d) => d.deviceType },
+            { title: 'Status', cell: (d) => <StatusLabel status={d.status} /> },
+            { title: 'Instance', cell: (d) => d.instanceId || '—' },
+            { title: 'Driver', cell: (d) => d.driver },
+            { title: 'Power', cell: (d) => d.power || 'unknown' },
+            {
+              title: 'Health',
+              cell: (d) =>
+                d.health ? `${d.health}${d.healthMessage ? `: ${d.healthMessage}` : ''}` : 'not checked',
+            },
+            {
+              title: 'Actions',
+              cell: (d) => (
+                <div className="edcps-page-actions">
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-label={`Power status of ${d.serial}`}
+                    onClick={() =>
+                      void act(`Power ${d.serial}`, () => admin.powerDevice(d.deviceId, 'status'))
+                    }
+                  >
+                    Power status
+                  </Button>
+                  {(['on', 'off', 'cycle'] as const).map((action) => (
+                    <Button
+                      key={action}
+                      size="sm"
+                      variant="secondary"
+                      aria-label={`Power ${action} ${d.serial}`}
+                      isDisabled={d.status === 'retired'}
+                      onClick={() =>
+                        void act(`Power ${action} ${d.serial}`, () => admin.powerDevice(d.deviceId, action))
+                      }
+                    >
+                      Power {action}
+                    </Button>
+                  ))}
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    aria-label={`Check health of ${d.serial}`}
+                    onClick={() => void act(`Check ${d.serial}`, () => admin.checkDevice(d.deviceId))}
+                  >
+                    Check health
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    isDanger
+                    aria-label={`Retire ${d.serial}`}
+                    isDisabled={d.status !== 'available'}
+                    onClick={() => setRetiring(d)}
+                  >
+                    Retire
+                  </Button>
+                </div>
+              ),
+            },
+          ]}
+        />
       </PageSection>
       {retiring ? (
         <ConfirmModal

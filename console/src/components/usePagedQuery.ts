@@ -20,6 +20,14 @@ export function usePagedQuery<R extends { totalCount: number }>({
 }) {
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(initialPerPage);
+  // Another filter (region, account, status…) starts again at its first page: page 5 of the old
+  // filter may not exist in the new one. Set during render, React's way for state derived from props.
+  const filterKey = JSON.stringify(queryKey);
+  const [shownFilter, setShownFilter] = useState(filterKey);
+  if (shownFilter !== filterKey) {
+    setShownFilter(filterKey);
+    setPage(1);
+  }
   const query = useQuery({
     queryKey: [...queryKey, page, perPage],
     queryFn: () => fetch(page, perPage),
@@ -29,7 +37,6 @@ export function usePagedQuery<R extends { totalCount: number }>({
   });
   return {
     query,
-    setPage,
     /** Props for `Pager`. */
     pager: {
       total: query.data?.totalCount ?? 0,

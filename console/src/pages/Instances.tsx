@@ -18,22 +18,13 @@ export default function Instances() {
   const regions = useQuery({ queryKey: ['regions'], queryFn: jd.regions, staleTime: 300_000 });
   const azs = regions.data?.regions.find((r) => r.region === region)?.azs ?? [];
 
-  const {
-    query: list,
-    setPage,
-    pager,
-  } = usePagedQuery({
+  const { query: list, pager } = usePagedQuery({
     queryKey: ['instances', region, name, status, az],
     fetch: (pageNumber, pageSize) =>
       jd.instances(region, { pageNumber, pageSize, name, az }, status ? [status] : []),
     refetchInterval: (data) =>
       data?.instances.some((i) => TRANSITIONAL_STATUSES.has(i.status)) ? 2000 : false,
   });
-  // A new filter starts again at its first page.
-  const filter = (set: (v: string) => void) => (v: string) => {
-    set(v);
-    setPage(1);
-  };
 
   return (
     <>
@@ -48,7 +39,7 @@ export default function Instances() {
             aria-label="Filter by name"
             placeholder="Filter by name"
             value={name}
-            onChange={(_e, v) => filter(setName)(v)}
+            onChange={(_e, v) => setName(v)}
             onClear={() => setName('')}
           />
           <FilterSelect
@@ -57,7 +48,7 @@ export default function Instances() {
             allLabel="All statuses"
             options={STATUS_LIST}
             value={status}
-            onChange={filter(setStatus)}
+            onChange={setStatus}
           />
           <FilterSelect
             id="filter-az"
@@ -65,7 +56,7 @@ export default function Instances() {
             allLabel="All availability zones"
             options={azs.map((a) => ({ value: a.az, label: a.azName ? `${a.azName} (${a.az})` : a.az }))}
             value={az}
-            onChange={filter(setAz)}
+            onChange={setAz}
           />
         </FilterToolbar>
         <DataTable<Instance>

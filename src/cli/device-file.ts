@@ -1,20 +1,12 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import type { DeviceInput } from '../domain/operator/fleet-admin.js';
+import {
+  DEVICE_KEYS as KEYS,
+  DEVICE_REQUIRED_KEYS as REQUIRED,
+  DEVICE_TEXT_KEYS as TEXT_KEYS,
+  type DeviceInput,
+} from '../domain/operator/fleet-admin.js';
 import { firstLine } from './errors.js';
-
-const TEXT_KEYS = [
-  'region',
-  'az',
-  'deviceType',
-  'serial',
-  'bmcUrl',
-  'bmcUsername',
-  'bmcPassword',
-  'bootMode',
-] as const;
-const REQUIRED = ['region', 'az', 'deviceType', 'serial'];
-const KEYS = [...TEXT_KEYS, 'bmcInsecure', 'macs'] as const;
 
 /**
  * The file's list. JSON goes through JSON.parse: YAML.parse builds a document tree first and
@@ -62,7 +54,7 @@ export function readDeviceFile(file: string): DeviceInput[] {
     const serial = typeof o.serial === 'string' && o.serial !== '' ? ` (serial ${o.serial})` : '';
     const where = `${file}: device ${i + 1}${serial}`;
     for (const k in o) {
-      if (!(KEYS as readonly string[]).includes(k)) {
+      if (!KEYS.includes(k)) {
         throw new Error(`${where}: unknown key "${k}" (allowed: ${KEYS.join(', ')})`);
       }
     }

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseIsoInstant } from '../domain/clock.js';
 import type { EventView } from '../domain/operator/operator-service.js';
 import { type InitOption, initOption, withOperator } from './admin.js';
 import { type JsonOption, emit, record, table } from './output.js';
@@ -20,34 +21,11 @@ const secondsArg = (value: string): number => {
   return n;
 };
 
-/** ISO-8601 instant with a zone (`Z` or `±hh:mm`); seconds and fractions optional. */
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
 const instantArg = (value: string): number => {
-  const bad = () =>
-    new InvalidArgumentError('must be an ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z');
-  const m = ISO_INSTANT.exec(value);
-  const ms = Date.parse(value);
-  if (!m || !Number.isFinite(ms)) throw bad();
-  // Date.parse rolls 2030-02-31 over into March: the fields must stand as written.
-  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const f = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
-  const asWritten = [
-    f.getUTCMonth() + 1,
-    f.getUTCDate(),
-    f.getUTCHours(),
-    f.getUTCMinutes(),
-    f.getUTCSeconds(),
-  ];
-  if (asWritten.join() !== [mo, d, h, mi, sec].join()) throw bad();
+  const ms = parseIsoInstant(value);
+  if (ms === undefined) {
+    throw new InvalidArgumentError('must be an ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z');
+  }
   return ms;
 };
 

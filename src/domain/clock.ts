@@ -22,3 +22,28 @@ export const systemClock: Clock = { now: () => Date.now() };
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** ISO-8601 instant with a zone (`Z` or `±hh:mm`); seconds and fractions optional. */
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The instant an ISO-8601 time with its zone names, in epoch ms, or undefined for anything else,
+ * including dates Date.parse would roll over (2030-02-31 is not 2030-03-03).
+ */
+export function parseIsoInstant(value: string): number | undefined {
+  const m = ISO_INSTANT.exec(value);
+  const ms = Date.parse(value);
+  if (!m || !Number.isFinite(ms)) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const f = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const asWritten = f.getUTCMonth() + 1 === mo && f.getUTCDate() === d && h <= 23 && mi <= 59 && s <= 59;
+  return asWritten ? ms : undefined;
+}

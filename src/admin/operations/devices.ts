@@ -1,5 +1,10 @@
 import { invalidArgument, missingArgument, outOfRange } from '../../domain/errors.js';
-import type { DeviceInput } from '../../domain/operator/fleet-admin.js';
+import {
+  DEVICE_KEYS,
+  DEVICE_REQUIRED_KEYS,
+  DEVICE_TEXT_KEYS,
+  type DeviceInput,
+} from '../../domain/operator/fleet-admin.js';
 import { DEVICE_STATUSES } from '../../domain/operator/fleet-listing.js';
 import { createBmcAdmin } from '../../provision/bmc-admin.js';
 import { PAGE_FIELDS, type AdminInput } from '../admin-input.js';
@@ -11,18 +16,6 @@ export const MAX_DEVICES_PER_CALL = 10_000;
 const POWER_ACTIONS = ['on', 'off', 'cycle', 'status'] as const;
 const BOOT_MODES = ['uefi', 'legacy'] as const;
 
-const DEVICE_TEXT = [
-  'region',
-  'az',
-  'deviceType',
-  'serial',
-  'bmcUrl',
-  'bmcUsername',
-  'bmcPassword',
-  'bootMode',
-] as const;
-const DEVICE_REQUIRED: readonly string[] = ['region', 'az', 'deviceType', 'serial'];
-const DEVICE_KEYS: readonly string[] = [...DEVICE_TEXT, 'bmcInsecure', 'macs'];
 /**
  * Also accepted: `source`, the file the entry was read from (`devices add --file` sets it), so
  * refusals name that file; without it they say `devices`.
@@ -44,11 +37,11 @@ function deviceEntry(v: unknown, i: number): DeviceInput {
     if (!ACCEPTED_KEYS.includes(k))
       throw invalidArgument(`${at}.${k}`, `is not a device field (known: ${DEVICE_KEYS.join(', ')})`);
   }
-  for (const k of DEVICE_TEXT) {
+  for (const k of DEVICE_TEXT_KEYS) {
     const x = o[k];
     if (x !== undefined && x !== null && typeof x !== 'string')
       throw invalidArgument(`${at}.${k}`, 'must be of type string');
-    if (DEVICE_REQUIRED.includes(k) && (x === undefined || x === null || x === ''))
+    if (DEVICE_REQUIRED_KEYS.includes(k) && (x === undefined || x === null || x === ''))
       throw missingArgument(`${at}.${k}`);
   }
   if (o.bmcInsecure !== undefined && o.bmcInsecure !== null && typeof o.bmcInsecure !== 'boolean') {
@@ -64,7 +57,7 @@ function deviceEntry(v: unknown, i: number): DeviceInput {
   if (o.source !== undefined && o.source !== null && typeof o.source !== 'string') {
     throw invalidArgument(`${at}.source`, 'must be of type string');
   }
-  const text = (k: (typeof DEVICE_TEXT)[number]) =>
+  const text = (k: (typeof DEVICE_TEXT_KEYS)[number]) =>
     typeof o[k] === 'string' && o[k] !== '' ? (o[k] as string) : undefined;
   return {
     region: o.region as string,

@@ -1,33 +1,15 @@
-import { isoTime } from '../../domain/clock.js';
+import { isoTime, parseIsoInstant } from '../../domain/clock.js';
 import { failedPrecondition, invalidArgument, missingArgument } from '../../domain/errors.js';
 import { settle, settleDue } from '../../provision/settle.js';
 import type { Runtime } from '../../runtime.js';
 import { type AdminOperationDef, defineOperation } from '../define-operation.js';
 
-/** ISO-8601 instant with a zone (`Z` or `±hh:mm`); seconds and fractions optional. */
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * The instant `value` names, in epoch ms; throws INVALID_ARGUMENT naming `field` for anything
- * else, including dates Date.parse would roll over (2030-02-31 is not 2030-03-03).
- */
+/** The instant `value` names, in epoch ms; throws INVALID_ARGUMENT naming `field` for anything else. */
 export function parseInstant(field: string, value: string): number {
-  const bad = () =>
-    invalidArgument(field, 'must be an ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z');
-  const m = ISO_INSTANT.exec(value);
-  const ms = Date.parse(value);
-  if (!m || !Number.isFinite(ms)) throw bad();
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const f = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  if (f.getUTCMonth() + 1 !== mo || f.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) throw bad();
+  const ms = parseIsoInstant(value);
+  if (ms === undefined) {
+    throw invalidArgument(field, 'must be an ISO-8601 time with its zone, e.g. 2030-01-01T00:00:00Z');
+  }
   return ms;
 }
 

@@ -33,6 +33,21 @@ export interface DeviceInput extends BmcInput {
   source?: string;
 }
 
+/** The text fields of a device entry (a device file's, or the operator API's addDevices). */
+export const DEVICE_TEXT_KEYS = [
+  'region',
+  'az',
+  'deviceType',
+  'serial',
+  'bmcUrl',
+  'bmcUsername',
+  'bmcPassword',
+  'bootMode',
+] as const;
+export const DEVICE_REQUIRED_KEYS: readonly string[] = ['region', 'az', 'deviceType', 'serial'];
+/** Every key a device entry may have. */
+export const DEVICE_KEYS: readonly string[] = [...DEVICE_TEXT_KEYS, 'bmcInsecure', 'macs'];
+
 export interface DeviceView {
   deviceId: string;
   serial: string;

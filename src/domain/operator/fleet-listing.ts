@@ -9,7 +9,7 @@ import { isoTime } from '../clock.js';
 import type { Deps } from '../deps.js';
 import { type DeviceView, deviceView } from './fleet-admin.js';
 import { OperatorError, known } from './operator-error.js';
-import type { EventView } from './operator-service.js';
+import { type EventView, eventView } from './event-view.js';
 
 /** Rows to skip and rows to return (from pageNumber/pageSize, already range-checked). */
 export interface Page {
@@ -140,12 +140,7 @@ export function createFleetListing(deps: Deps) {
       const r = await listEventFeed(db, f, page);
       return {
         events: r.rows.map((e) => ({
-          time: isoTime(e.at),
-          kind: e.kind,
-          from: e.from_status,
-          to: e.to_status,
-          step: e.step,
-          reason: e.reason,
+          ...eventView(e),
           instanceId: e.instance_id,
           accountId: e.account_id,
           regionId: e.region_id,

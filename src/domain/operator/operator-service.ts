@@ -6,20 +6,13 @@ import { isoTime } from '../clock.js';
 import type { Caller, Deps } from '../deps.js';
 import { createFaultAdmin } from './fault-admin.js';
 import { createFleetAdmin } from './fleet-admin.js';
+import { type EventView, eventView } from './event-view.js';
 import { createFleetListing } from './fleet-listing.js';
 import { OperatorError, known, operatorNotFound } from './operator-error.js';
 import { describeInstanceProgress } from './progress.js';
 import { SimTimeBackwardsError, advanceSimTime, readSimTime, setSimTime } from './sim-clock.js';
 
-/** One entry of an instance's history (CLI `edcps events`). */
-export interface EventView {
-  time: string;
-  kind: 'status' | 'step';
-  from: string;
-  to: string;
-  step: string;
-  reason: string;
-}
+export type { EventView } from './event-view.js';
 
 export const MAX_QUOTA = 100_000;
 
@@ -57,14 +50,7 @@ export function createOperatorService(deps: Deps) {
       if (rows.length === 0) throw operatorNotFound(`no events recorded for instance "${instanceId}"`);
       return {
         instanceId,
-        events: rows.map((e) => ({
-          time: isoTime(e.at),
-          kind: e.kind,
-          from: e.from_status,
-          to: e.to_status,
-          step: e.step,
-          reason: e.reason,
-        })),
+        events: rows.map(eventView),
       };
     },
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EMPTY } from '../api/plugins/body.js';
+import { parseJsonObject } from '../api/plugins/body.js';
 import { type SignatureOptions, authenticateCaller } from '../api/plugins/signature.js';
 import { hasEmptySegment } from '../api/router.js';
 import { ERROR_ENVELOPE_SCHEMA } from '../api/wire-schemas.js';
@@ -17,17 +17,8 @@ const MAX_DEPTH = 32;
  * as absent everywhere else. Prototype-polluting keys are refused, depth is bounded.
  */
 export function parseAdminBody(raw: Buffer | null): Record<string, unknown> {
-  const text = (raw ?? EMPTY).toString('utf8').trim();
-  if (text === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalidArgument('request body', 'is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw invalidArgument('request body', 'must be a JSON object');
-  }
+  const parsed = parseJsonObject(raw);
+  if (parsed === undefined) return {};
   const check = (v: unknown, depth: number): void => {
     if (depth > MAX_DEPTH)
       throw invalidArgument('request body', `must not nest deeper than ${MAX_DEPTH} levels`);

@@ -43,14 +43,14 @@ function stripNulls(value: unknown, depth: number): unknown {
   return value;
 }
 
-/** Replaces request.body with the parsed JSON object ({} when empty). Throws INVALID_ARGUMENT. */
-export function parseJsonBody(request: FastifyRequest): void {
-  if (request.method !== 'PUT' && request.method !== 'POST') return;
-  const text = (request.rawBody ?? EMPTY).toString('utf8').trim();
-  if (text === '') {
-    request.body = {};
-    return;
-  }
+/**
+ * The body as one JSON object, before any cleaning; undefined when the body is empty. Throws
+ * INVALID_ARGUMENT for text that is not JSON or JSON that is not an object. The JD API and the
+ * operator API read bodies through it.
+ */
+export function parseJsonObject(raw: Buffer | null): object | undefined {
+  const text = (raw ?? EMPTY).toString('utf8').trim();
+  if (text === '') return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -60,5 +60,12 @@ export function parseJsonBody(request: FastifyRequest): void {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalidArgument('request body', 'must be a JSON object');
   }
-  request.body = stripNulls(parsed, 0);
+  return parsed;
+}
+
+/** Replaces request.body with the parsed JSON object ({} when empty). Throws INVALID_ARGUMENT. */
+export function parseJsonBody(request: FastifyRequest): void {
+  if (request.method !== 'PUT' && request.method !== 'POST') return;
+  const parsed = parseJsonObject(request.rawBody);
+  request.body = parsed === undefined ? {} : stripNulls(parsed, 0);
 }

@@ -149,6 +149,16 @@ if (reuse) {
   db.close();
 }
 
+// Peak RSS so far and RSS now after each phase: which phase sets the peak (seed or a load), and
+// what the RSS is made of (anonymous memory, mapped files, shared memory such as SQLite's WAL index).
+const rss = () => {
+  const st = fs.readFileSync(`/proc/${s.pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(st)?.[1] ?? 0);
+  const mb = (k) => Math.round(kb(k) / 1024);
+  return `peak ${mb('VmHWM')} MB, now ${mb('VmRSS')} MB (anon ${mb('RssAnon')}, file ${mb('RssFile')}, shm ${mb('RssShmem')})`;
+};
+console.log(`server RSS after the seed: ${rss()}`);
+
 let i = 0;
 const edcpsLoads = {
   list: { ...loads.list, sign },
@@ -202,7 +212,7 @@ for (const key of ONLY) {
   console.log(
     `${loads[key].name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ` +
       `server CPU ${Math.round(r.cpuUs)} µs/req  ${((r.rps / b.rps) * 100).toFixed(1)} % of bare ` +
-      `(${Math.round(b.rps)} req/s, ${Math.round(b.cpuUs)} µs/req)`,
+      `(${Math.round(b.rps)} req/s, ${Math.round(b.cpuUs)} µs/req); RSS ${rss()}`,
   );
 }
 console.log(`server peak RSS ${Math.round(s.memory().peakMiB)} MB`);

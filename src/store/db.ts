@@ -101,17 +101,26 @@ function objectRows(stmt: SqliteDatabase.Statement) {
 
 /**
  * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. The same
- * few hundred SQL texts recur, so compiled statements are kept (bounded, oldest dropped first).
+ * few hundred SQL texts recur, so compiled statements are kept, least recently used dropped first.
  * Safe because Kysely runs one query at a time on the connection. `wrote` is told after every
  * statement that is not a plain SELECT (writes, BEGIN, COMMIT, ROLLBACK). Statements that return
  * rows return them through objectRows.
+ *
+ * The cache is bounded by the length of the texts it holds, not only by their number: a compiled
+ * statement takes native memory (outside the V8 heap) roughly 30 times its text — a 500-row
+ * INSERT of 9 columns is ~15 kB of text and ~0.5 MB compiled — and multi-row INSERTs and `in (…)`
+ * lists make one text per row count. Kept by number only (1,000), the reconciler's and
+ * createInstances' batches of every size held well over 100 MB of compiled statements
+ * (docs/benchmarks.md, peak RSS). A text longer than `maxText` is compiled for its one use and
+ * not kept: a statement that long is a batch whose rows cost far more than its compilation.
  */
 function withStatementCache(
   db: SqliteDatabase.Database,
   wrote: () => void,
-  max = 1000,
+  { max = 1000, maxChars = 512 * 1024, maxText = 16 * 1024 } = {},
 ): KyselySqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  let chars = 0;
   const reading = (stmt: SqliteDatabase.Statement): SqliteStatement => {
     const rows = objectRows(stmt);
     return {
@@ -149,12 +158,22 @@ function withStatementCache(
     close: () => db.close(),
     prepare(text: string): SqliteStatement {
       let stmt = cache.get(text);
-      if (stmt === undefined) {
-        const prepared = db.prepare(text);
-        stmt = /^\s*select\b/i.test(text) && prepared.reader ? reading(prepared) : watched(prepared);
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      if (stmt !== undefined) {
+        // Most recently used last: the Map's order is the eviction order.
+        cache.delete(text);
         cache.set(text, stmt);
+        return stmt;
       }
+      const prepared = db.prepare(text);
+      stmt = /^\s*select\b/i.test(text) && prepared.reader ? reading(prepared) : watched(prepared);
+      if (text.length > maxText) return stmt;
+      while (cache.size > 0 && (cache.size >= max || chars + text.length > maxChars)) {
+        const oldest = cache.keys().next().value as string;
+        cache.delete(oldest);
+        chars -= oldest.length;
+      }
+      cache.set(text, stmt);
+      chars += text.length;
       return stmt;
     },
   };

@@ -7,10 +7,11 @@ import {
 import { listAzs } from '../../store/repositories/catalog-repo.js';
 import {
   allocatedInRange,
-  firstFreeIp,
+  insertAllocation,
+  insertAllocations,
+  lowestFreeIps,
   raiseSearchStart,
   searchStart,
-  insertAllocation,
   isRangeFree,
   lockVpc,
   releaseInstanceAllocations,
@@ -131,26 +132,34 @@ export async function allocateInstanceIps(
     return [requestedIp];
   }
 
-  const out: string[] = [];
-  // Everything below the search start is taken (a pool's hint), and everything below the address
-  // just taken too: a batch costs one gap search, not one per instance, and each search starts
-  // near the free space instead of at the bottom of a densely used pool.
+  // Everything below the search start is taken (a pool's hint): the search starts near the free
+  // space instead of at the bottom of a densely used pool. The lowest free addresses are found a
+  // run of free addresses at a time and written in one statement (issue 16: count-N creates).
   const poolFirst = usableFirst(pool);
-  let from = await searchStart(tx, subnet.vpcId, poolFirst);
-  for (const id of instanceIds) {
-    const ip = await firstFreeIp(tx, subnet.vpcId, from, usableLast(pool));
-    if (ip === undefined) {
-      // All or nothing: the caller's transaction rolls back what this batch took so far.
-      recordAllocationFailure('private_ip');
-      const free = usableCount(pool) - (await allocatedInRange(tx, subnet.vpcId, pool.base, lastIp(pool)));
-      throw failedPrecondition(`subnet ${subnet.id} has only ${free + out.length} free addresses`);
-    }
-    await allocate(ip, id);
-    out.push(formatIp(ip));
-    from = ip + 1;
+  const from = await searchStart(tx, subnet.vpcId, poolFirst);
+  const found = await lowestFreeIps(tx, subnet.vpcId, from, usableLast(pool), instanceIds.length);
+  if (found.length < instanceIds.length) {
+    // All or nothing: nothing of this batch has been written yet.
+    recordAllocationFailure('private_ip');
+    const free = usableCount(pool) - (await allocatedInRange(tx, subnet.vpcId, pool.base, lastIp(pool)));
+    throw failedPrecondition(`subnet ${subnet.id} has only ${free} free addresses`);
   }
-  await raiseSearchStart(tx, subnet.vpcId, poolFirst, from);
-  return out;
+  await insertAllocations(
+    tx,
+    instanceIds.map((ownerId, i) => ({
+      vpc_id: subnet.vpcId,
+      subnet_id: subnet.id,
+      pool_id: subnet.id,
+      first_ip: found[i]!,
+      last_ip: found[i]!,
+      kind,
+      owner_id: ownerId,
+      created_at: now,
+    })),
+  );
+  const taken = found.at(-1);
+  await raiseSearchStart(tx, subnet.vpcId, poolFirst, taken === undefined ? from : taken + 1);
+  return found.map(formatIp);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
 
 /**
@@ -22,16 +23,39 @@ export async function allocateDevices(
     .$if(isPostgres(tx), (q) => q.forUpdate().skipLocked())
     .execute();
   if (free.length < instanceIds.length) return undefined;
-  for (const [i, d] of free.entries()) {
+  // One UPDATE per chunk of devices instead of one per device (issue 16: count-N creates).
+  // A single device keeps the plain statement; a chunk is one statement with a CASE per device.
+  for (let i = 0; i < free.length; i += DEVICE_CHUNK) {
+    const chunk = free.slice(i, i + DEVICE_CHUNK);
+    if (chunk.length === 1) {
+      await tx
+        .updateTable('devices')
+        .set({ status: 'allocated', instance_id: instanceIds[i] })
+        .where('id', '=', chunk[0]!.id)
+        .where('status', '=', 'available')
+        .execute();
+      continue;
+    }
+    const whens = chunk.map((d, j) => sql`WHEN ${d.id} THEN ${instanceIds[i + j]}`);
     await tx
       .updateTable('devices')
-      .set({ status: 'allocated', instance_id: instanceIds[i] })
-      .where('id', '=', d.id)
-      .where('status', '=', 'available')
+      .set({ status: 'allocated', instance_id: sql<string>`CASE id ${sql.join(whens, sql` `)} END` })
+      .where(
+        'id',
+        'in',
+        chunk.map((d) => d.id),
+      )
+      // status is NOT NULL: the same test as `status = 'available'`, but one SQLite cannot answer
+      // from an index — with `status = ?` it walks devices_status_listing (every available device,
+      // ~100 ms at 50,000) instead of looking the listed ids up by primary key (~0.15 ms).
+      .where(sql<string>`coalesce(status, '')`, '=', 'available')
       .execute();
   }
   return free.map((d) => d.id);
 }
+
+/** Devices allocated per UPDATE statement (3 parameters each). */
+const DEVICE_CHUNK = 500;
 
 /** Returns the instance's device to stock (unless an operator retired it meanwhile). */
 export async function releaseDevice(tx: Executor, instanceId: string): Promise<void> {

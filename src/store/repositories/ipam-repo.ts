@@ -66,6 +66,41 @@ export async function firstFreeIp(
 }
 
 /**
+ * The `limit` lowest free addresses of [first, last] of the VPC, lowest first (fewer when the
+ * range holds fewer). The same addresses as `limit` successive `firstFreeIp` calls each starting
+ * after the address just found, but one gap search per run of free addresses, not per address:
+ * the lowest free address, then the next allocation above it bounds the run.
+ */
+export async function lowestFreeIps(
+  tx: Executor,
+  vpcId: string,
+  first: number,
+  last: number,
+  limit: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  let from = first;
+  while (out.length < limit && from <= last) {
+    const ip = await firstFreeIp(tx, vpcId, from, last);
+    if (ip === undefined) break;
+    const next = await tx
+      .selectFrom('ip_allocations')
+      .select('first_ip')
+      .where('vpc_id', '=', vpcId)
+      .where('first_ip', '>', ip)
+      .where('first_ip', '<=', last)
+      .orderBy('first_ip')
+      .limit(1)
+      .executeTakeFirst();
+    const runEnd = next === undefined ? last : Number(next.first_ip) - 1;
+    let a = ip;
+    while (a <= runEnd && out.length < limit) out.push(a++);
+    from = runEnd + 1;
+  }
+  return out;
+}
+
+/**
  * Where the lowest-free search of a pool may start: on SQLite the pool's hint (migration 0003:
  * everything below it is allocated), on PostgreSQL the pool's first address.
  */
@@ -99,21 +134,34 @@ export async function raiseSearchStart(
     .execute();
 }
 
-export async function insertAllocation(
-  tx: Executor,
-  row: {
-    vpc_id: string;
-    subnet_id: string;
-    pool_id: string;
-    first_ip: number;
-    last_ip: number;
-    kind: 'instance' | 'extension' | 'alias';
-    owner_id: string;
-    created_at: number;
-  },
-): Promise<void> {
+/** One row of ip_allocations as written (its id is the database's). */
+export interface AllocationRow {
+  vpc_id: string;
+  subnet_id: string;
+  pool_id: string;
+  first_ip: number;
+  last_ip: number;
+  kind: 'instance' | 'extension' | 'alias';
+  owner_id: string;
+  created_at: number;
+}
+
+export async function insertAllocation(tx: Executor, row: AllocationRow): Promise<void> {
   await tx.insertInto('ip_allocations').values(row).execute();
 }
+
+/** Inserts allocation rows, up to ALLOCATION_CHUNK per statement. */
+export async function insertAllocations(tx: Executor, rows: readonly AllocationRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ALLOCATION_CHUNK) {
+    await tx
+      .insertInto('ip_allocations')
+      .values(rows.slice(i, i + ALLOCATION_CHUNK))
+      .execute();
+  }
+}
+
+/** Allocation rows per INSERT statement (8 parameters each). */
+const ALLOCATION_CHUNK = 500;
 
 export async function releaseByOwner(tx: Executor, ownerId: string): Promise<void> {
   await tx.deleteFrom('ip_allocations').where('owner_id', '=', ownerId).execute();

@@ -4,7 +4,7 @@
  * can compare it with the server's signer under Node's globalThis.crypto.subtle. The canonical request
  * text comes from the server's own module (src/auth/canonical-request.ts); only hashing is async here.
  */
-import { canonicalRequest, EMPTY_SHA256 } from '../../src/auth/canonical-request.js';
+import { canonicalRequest, EMPTY_SHA256, formatJdDate } from '../../src/auth/canonical-request.js';
 
 export interface BrowserSignInput {
   method: string;
@@ -25,13 +25,6 @@ export interface BrowserSignInput {
 
 const ALGORITHM = 'JDCLOUD2-HMAC-SHA256';
 const encoder = new TextEncoder();
-
-export function formatJdDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * Percent-decoding that keeps malformed escapes as literal text. The server decodes with

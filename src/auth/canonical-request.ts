@@ -72,3 +72,11 @@ export function canonicalRequest(input: CanonicalInput, decode: Decode): string 
     input.payloadHash,
   ].join('\n');
 }
+
+/** `x-jdcloud-date`: ISO-8601 basic format in UTC, e.g. 20261207T042500Z. */
+export function formatJdDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatJdDate } from './canonical-request.js';
 import {
   type Algorithm,
   ALGORITHMS,
@@ -30,12 +31,7 @@ export interface SignInput {
   headers?: Record<string, string>;
 }
 
-export function formatJdDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
+export { formatJdDate };
 
 /** Signs like the JS SDK does (reference §a.4) and returns every header to send. */
 export function signRequest(input: SignInput): Record<string, string> {

@@ -116,7 +116,16 @@ if (reuse) {
   const rows = db
     .prepare(`select id, az_id as az from subnets where name like 'quick-%' order by name`)
     .all();
-  subnet = rows.at(-1);
+  // Measure in a subnet of its own each run: the seed's (and an earlier run's) may be full.
+  const k = rows.length;
+  const az = rows.at(-1).az;
+  const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
+    body: { vpcSpec: { name: `quick-${k}`, cidr: `10.${k}.0.0/16`, description: '' } },
+  });
+  const { subnetId } = await call('PUT', `/regions/${cat.regionId}/subnets`, {
+    body: { subnetSpec: { az, vpcId, cidr: `10.${k}.0.0/16`, name: `quick-${k}`, description: '' } },
+  });
+  subnet = { id: subnetId, az };
   ids.push(
     ...db
       .prepare(`select id from instances order by random() limit 20000`)

@@ -14,8 +14,42 @@ import type { Action } from '../domain/instance/states.js';
  */
 export interface Driver {
   readonly name: string;
-  /** Performs one step per request, in any order or in parallel; one result per request, same order. */
-  runSteps(requests: readonly StepRequest[]): Promise<StepResult[]>;
+  /**
+   * Performs one step per request, in any order or in parallel; one result per request, same
+   * order. With a `pass`, what the driver learns about a device may be kept for the rest of the
+   * pass and its writes may be deferred to `pass.finish()`.
+   */
+  runSteps(requests: readonly StepRequest[], pass?: DriverPass): Promise<StepResult[]>;
+}
+
+/**
+ * One reconciler pass, lent to the drivers and the fault source for its rounds of steps. A pass
+ * claims its instances with a lease and, at time scale 0 or in a settle, carries each through
+ * several steps, one round per step. Reading a device's record and writing it back once per
+ * round cost a query and an autocommitted write per step; within a pass nobody else acts on
+ * the leased instances' devices, so the record read in the first round stays true to the end.
+ * Deferred writes are made by `finish()`, which the reconciler awaits before it records any
+ * progress of the pass: if they fail, nothing of the pass is recorded and its steps run again
+ * (steps are idempotent, above).
+ */
+export class DriverPass {
+  private readonly kept = new Map<string, unknown>();
+  private readonly finishers: (() => Promise<void>)[] = [];
+
+  /** What `make` returns, made once per pass under `key`. */
+  keep<T>(key: string, make: () => T): T {
+    if (!this.kept.has(key)) this.kept.set(key, make());
+    return this.kept.get(key) as T;
+  }
+
+  /** Runs `write` at the end of the pass, before its progress is recorded. */
+  atFinish(write: () => Promise<void>): void {
+    this.finishers.push(write);
+  }
+
+  async finish(): Promise<void> {
+    for (const write of this.finishers.splice(0)) await write();
+  }
 }
 
 /** What the action installs: a creation's own spec, or a reinstall's target (action_input). */
@@ -83,7 +117,10 @@ export interface StepFaultQuery {
  */
 export interface StepFaults {
   /** One answer per query, in order: a failure to record, or undefined to run the step. */
-  checkAll(queries: readonly StepFaultQuery[]): Promise<({ message: string } | undefined)[]>;
+  checkAll(
+    queries: readonly StepFaultQuery[],
+    pass?: DriverPass,
+  ): Promise<({ message: string } | undefined)[]>;
 }
 
 /** StepFaults from a per-step check (tests, simple sources). */

@@ -13,7 +13,14 @@ import {
   releaseLeases,
   renewLeases,
 } from '../store/repositories/instances-repo.js';
-import type { Driver, StepFaults, StepRequest, StepResult, StepTarget } from './driver.js';
+import {
+  type Driver,
+  DriverPass,
+  type StepFaults,
+  type StepRequest,
+  type StepResult,
+  type StepTarget,
+} from './driver.js';
 import { createDeviceDriver } from './drivers/device-driver.js';
 import { createHardwareDriver } from './drivers/hardware/hardware-driver.js';
 import { createSimulatedDriver } from './drivers/simulated/simulated-driver.js';
@@ -64,10 +71,13 @@ export interface Reconciler {
  * checkStepFault, which decides and consumes firings atomically.
  */
 export const operatorStepFaults = (deps: Pick<Deps, 'store'>): StepFaults => ({
-  async checkAll(queries) {
-    const live = (await listFaults(deps.store.db)).filter(
-      (f) => f.scope === 'step' && (f.remaining === null || f.remaining > 0),
-    );
+  async checkAll(queries, pass) {
+    // Within a pass, read once: a fault added while a pass runs applies from the next one.
+    const read = async () =>
+      (await listFaults(deps.store.db)).filter(
+        (f) => f.scope === 'step' && (f.remaining === null || f.remaining > 0),
+      );
+    const live = await (pass ? pass.keep('step-faults', read) : read());
     const out: ({ message: string } | undefined)[] = [];
     for (const q of queries) {
       const mayFire = live.some(
@@ -338,10 +348,12 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         fail(w, `step "${w.row.step}" is not a step of ${w.row.action} in the catalog`, now0);
     }
     let active = works.filter((w) => w.active);
+    const pass = new DriverPass();
     while (active.length > 0) {
       const run: Work[] = [];
       const fired = await faults.checkAll(
         active.map((w) => ({ instanceId: w.row.id, deviceType: w.row.device_type, step: w.step })),
+        pass,
       );
       active.forEach((w, i) => {
         const f = fired[i];
@@ -350,7 +362,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       });
       let results: StepResult[];
       try {
-        results = await driver.runSteps(run.map(request));
+        results = await driver.runSteps(run.map(request), pass);
         if (results.length !== run.length)
           throw new Error(`driver ${driver.name} returned ${results.length} results for ${run.length} steps`);
       } catch (e) {
@@ -361,6 +373,8 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       run.forEach((w, i) => advance(w, results[i], stepTime(w, now), now, o));
       active = active.filter((w) => w.active);
     }
+    // What the drivers deferred is written before any progress of the pass is recorded.
+    await pass.finish();
     await persistCompletions(
       deps,
       works.map((w) => w.completion),

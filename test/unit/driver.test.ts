@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../src/domain/instance/states.js';
-import type { Driver, StepRequest } from '../../src/provision/driver.js';
+import { type Driver, DriverPass, type StepRequest } from '../../src/provision/driver.js';
 import {
   type SimDeviceState,
   createSimulatedDriver,
@@ -172,5 +172,23 @@ describe('simulated driver', () => {
       req(rows[2], 'x', { deviceId: null }),
     ]);
     expect(results.map((r) => r.kind)).toEqual(['done', 'done', 'failed']);
+  });
+
+  it('within a pass, carries the record from step to step and writes it once, at finish', async () => {
+    const row = rows[2];
+    await run(row, ['release'], { action: 'delete' });
+    const before = await stateOf(row);
+    const pass = new DriverPass();
+    for (const s of CREATE)
+      expect(await driver.runSteps([req(row, s)], pass)).toEqual([expect.objectContaining({ kind: 'done' })]);
+    // Nothing written yet: the steps saw each other's effects in memory only.
+    expect(await stateOf(row)).toEqual(before);
+    await pass.finish();
+    const after = await stateOf(row);
+    expect(after).toMatchObject({ instanceId: row.id, power: 'on', lastStep: { step: 'power-on' } });
+    // The same record as the steps performed one call at a time.
+    await run(row, ['release'], { action: 'delete' });
+    await run(row, CREATE);
+    expect(await stateOf(row)).toEqual(after);
   });
 });

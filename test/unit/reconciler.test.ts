@@ -266,6 +266,36 @@ describe('reconciler', () => {
     expect(await rowOf(id)).toMatchObject({ status: 'error', last_error: 'BMC refused power on' });
   });
 
+  it('a pass whose deferred driver writes fail records no progress and gives its leases back', async () => {
+    h = await createHarness();
+    const [id] = await createIds(h, spec());
+    const before = await rowOf(id);
+    const events = await history(id);
+    const inner = createSimulatedDriver(h.runtime.store);
+    const failing: Driver = {
+      name: 'failing-finish',
+      async runSteps(reqs, pass) {
+        pass?.atFinish(() => Promise.reject(new Error('disk I/O error')));
+        return inner.runSteps(reqs, pass);
+      },
+    };
+    const r = createReconciler(h.runtime.services.deps, { driver: failing });
+    await expect(r.runOnce()).rejects.toThrow('disk I/O error');
+    await r.stop();
+    expect(await rowOf(id)).toMatchObject({
+      status: before.status,
+      step: before.step,
+      attempts: 0,
+      lease_owner: null,
+    });
+    expect(await history(id)).toEqual(events);
+    // The steps run again from where they were: the next pass completes the creation.
+    const again = createReconciler(h.runtime.services.deps);
+    expect(await again.runOnce()).toBe(1);
+    await again.stop();
+    expect(await rowOf(id)).toMatchObject({ status: 'running', step: null });
+  });
+
   it('retries a retryable failure with back-off, then gives up after the last attempt', async () => {
     const clock = manualClock();
     h = await createHarness({ clock });

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../db.js';
+import { prepared } from '../prepared.js';
 import type {
   AccessKeysTable,
   AccountRole,
@@ -172,13 +173,15 @@ export async function purgeNonces(db: Executor, now: number, sqliteLog: boolean)
   await db.deleteFrom('seen_nonces').where('expires_at', '<', now).execute();
 }
 
-export const getQuota = (db: Executor, accountId: string, regionId: string): Promise<QuotaRow | undefined> =>
+const quotaOf = prepared((db, p: { accountId: string; regionId: string }) =>
   db
     .selectFrom('quotas')
     .selectAll()
-    .where('account_id', '=', accountId)
-    .where('region_id', '=', regionId)
-    .executeTakeFirst();
+    .where('account_id', '=', p.accountId)
+    .where('region_id', '=', p.regionId),
+);
+export const getQuota = (db: Executor, accountId: string, regionId: string): Promise<QuotaRow | undefined> =>
+  quotaOf.first(db, { accountId, regionId });
 
 export async function upsertQuota(db: Executor, row: QuotaRow): Promise<void> {
   await db

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CatalogFile } from '../../domain/catalog/catalog-file.js';
 import { formatIp, lastIp, parseCidr } from '../../domain/network/ipv4.js';
 import type { Executor, Store } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { AzsTable, DeviceTypesTable, OsImagesTable, RaidTypesTable, RegionsTable } from '../tables.js';
 
 export type RegionRow = RegionsTable;
@@ -203,43 +204,59 @@ export async function syncCatalog(
 export const listRegions = (db: Executor): Promise<RegionRow[]> =>
   db.selectFrom('regions').selectAll().orderBy('position').execute();
 
+const regionById = prepared((db, p: { id: string }) =>
+  db.selectFrom('regions').selectAll().where('id', '=', p.id),
+);
 export const getRegion = (db: Executor, id: string): Promise<RegionRow | undefined> =>
-  db.selectFrom('regions').selectAll().where('id', '=', id).executeTakeFirst();
+  regionById.first(db, { id });
 
-export const listAzs = (db: Executor, regionId?: string): Promise<AzRow[]> => {
-  let q = db.selectFrom('azs').selectAll();
-  if (regionId !== undefined) q = q.where('region_id', '=', regionId);
-  return q.orderBy('region_id').orderBy('position').execute();
-};
+const azsOfRegion = prepared((db, p: { regionId: string }) =>
+  db.selectFrom('azs').selectAll().where('region_id', '=', p.regionId).orderBy('position'),
+);
+export const listAzs = (db: Executor, regionId?: string): Promise<AzRow[]> =>
+  regionId !== undefined
+    ? azsOfRegion.all(db, { regionId })
+    : db.selectFrom('azs').selectAll().orderBy('region_id').orderBy('position').execute();
 
 export const listDeviceTypes = (db: Executor, regionId: string): Promise<DeviceTypeRow[]> =>
   db.selectFrom('device_types').selectAll().where('region_id', '=', regionId).orderBy('position').execute();
 
-export const getDeviceType = (db: Executor, regionId: string, deviceType: string) =>
+interface OfType {
+  regionId: string;
+  deviceType: string;
+}
+
+const deviceTypeByName = prepared((db, p: OfType) =>
   db
     .selectFrom('device_types')
     .selectAll()
-    .where('region_id', '=', regionId)
-    .where('device_type', '=', deviceType)
-    .executeTakeFirst();
+    .where('region_id', '=', p.regionId)
+    .where('device_type', '=', p.deviceType),
+);
+export const getDeviceType = (db: Executor, regionId: string, deviceType: string) =>
+  deviceTypeByName.first(db, { regionId, deviceType });
 
-export const listOs = (db: Executor, regionId: string, deviceType: string): Promise<OsRow[]> =>
+const osOfType = prepared((db, p: OfType) =>
   db
     .selectFrom('os_images')
     .selectAll()
-    .where('region_id', '=', regionId)
-    .where('device_type', '=', deviceType)
-    .orderBy('position')
-    .execute();
+    .where('region_id', '=', p.regionId)
+    .where('device_type', '=', p.deviceType)
+    .orderBy('position'),
+);
+export const listOs = (db: Executor, regionId: string, deviceType: string): Promise<OsRow[]> =>
+  osOfType.all(db, { regionId, deviceType });
 
-export const listRaids = (db: Executor, regionId: string, deviceType: string): Promise<RaidRow[]> =>
+const raidsOfType = prepared((db, p: OfType) =>
   db
     .selectFrom('raid_types')
     .selectAll()
-    .where('region_id', '=', regionId)
-    .where('device_type', '=', deviceType)
-    .orderBy('position')
-    .execute();
+    .where('region_id', '=', p.regionId)
+    .where('device_type', '=', p.deviceType)
+    .orderBy('position'),
+);
+export const listRaids = (db: Executor, regionId: string, deviceType: string): Promise<RaidRow[]> =>
+  raidsOfType.all(db, { regionId, deviceType });
 
 /** Free devices per device type of a region (optionally one AZ). */
 export async function availableDevices(

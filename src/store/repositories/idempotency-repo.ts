@@ -1,4 +1,5 @@
 import type { Executor } from '../db.js';
+import { insertValues, prepared } from '../prepared.js';
 
 export interface IdempotencyKey {
   accountId: string;
@@ -7,31 +8,32 @@ export interface IdempotencyKey {
   token: string;
 }
 
-export async function findResponse(db: Executor, key: IdempotencyKey): Promise<string | undefined> {
-  const row = await db
+const responseOf = prepared((db, p: IdempotencyKey) =>
+  db
     .selectFrom('idempotency_keys')
     .select('response')
-    .where('account_id', '=', key.accountId)
-    .where('region_id', '=', key.regionId)
-    .where('operation', '=', key.operation)
-    .where('token', '=', key.token)
-    .executeTakeFirst();
-  return row?.response;
+    .where('account_id', '=', p.accountId)
+    .where('region_id', '=', p.regionId)
+    .where('operation', '=', p.operation)
+    .where('token', '=', p.token),
+);
+
+export async function findResponse(db: Executor, key: IdempotencyKey): Promise<string | undefined> {
+  return (await responseOf.first(db, key))?.response;
 }
 
 /** Throws a unique violation if the key was stored concurrently. */
 export async function insertResponse(db: Executor, key: IdempotencyKey, response: string, now: number) {
-  await db
-    .insertInto('idempotency_keys')
-    .values({
+  await insertValues(db, 'idempotency_keys', [
+    {
       account_id: key.accountId,
       region_id: key.regionId,
       operation: key.operation,
       token: key.token,
       response,
       created_at: now,
-    })
-    .execute();
+    },
+  ]);
 }
 
 export async function purgeResponses(db: Executor, olderThan: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
+import { insertValues, prepared } from '../prepared.js';
 import type { Database, InstanceEventsTable, InstancesTable } from '../tables.js';
 import { likeSubstring } from './like.js';
 
@@ -27,12 +28,7 @@ export interface Owner {
 
 /** Multi-row inserts, chunked to stay far below SQLite's bound-parameter limit. */
 export async function insertInstances(tx: Executor, rows: readonly InstanceRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 100) {
-    await tx
-      .insertInto('instances')
-      .values(rows.slice(i, i + 100))
-      .execute();
-  }
+  for (let i = 0; i < rows.length; i += 100) await insertValues(tx, 'instances', rows.slice(i, i + 100));
 }
 
 /**
@@ -41,19 +37,26 @@ export async function insertInstances(tx: Executor, rows: readonly InstanceRow[]
  * row is created first when missing, so even the first creation has a row to lock. Triggers on
  * `instances` keep the counter exact (migration 0001).
  */
-export async function lockInstanceCount(tx: Executor, owner: Owner): Promise<number> {
-  await tx
+const ensureCountRow = prepared((db, p: Owner) =>
+  db
     .insertInto('instance_counts')
-    .values({ account_id: owner.accountId, region_id: owner.regionId, n: 0 })
-    .onConflict((oc) => oc.columns(['account_id', 'region_id']).doNothing())
-    .execute();
-  const row = await tx
+    .values({ account_id: p.accountId, region_id: p.regionId, n: 0 })
+    .onConflict((oc) => oc.columns(['account_id', 'region_id']).doNothing()),
+);
+const lockedCount = prepared((db, p: Owner) =>
+  db
     .selectFrom('instance_counts')
     .select('n')
-    .where('account_id', '=', owner.accountId)
-    .where('region_id', '=', owner.regionId)
-    .$if(isPostgres(tx), (q) => q.forUpdate())
-    .executeTakeFirstOrThrow();
+    .where('account_id', '=', p.accountId)
+    .where('region_id', '=', p.regionId)
+    .$if(isPostgres(db), (q) => q.forUpdate()),
+);
+
+export async function lockInstanceCount(tx: Executor, owner: Owner): Promise<number> {
+  const key = { accountId: owner.accountId, regionId: owner.regionId };
+  await ensureCountRow.run(tx, key);
+  const row = await lockedCount.first(tx, key);
+  if (row === undefined) throw new Error(`no instance count row for ${owner.accountId} in ${owner.regionId}`);
   return Number(row.n);
 }
 
@@ -370,10 +373,7 @@ export async function releaseLeases(db: Executor, owner: string, ids: readonly s
 
 export async function insertEvents(tx: Executor, events: readonly Omit<InstanceEventsTable, 'id'>[]) {
   for (let i = 0; i < events.length; i += 500) {
-    await tx
-      .insertInto('instance_events')
-      .values(events.slice(i, i + 500))
-      .execute();
+    await insertValues(tx, 'instance_events', events.slice(i, i + 500));
   }
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
+import { prepared } from '../prepared.js';
 
 /**
  * Physical inventory: devices and the public IP pool. Allocation takes rows with
@@ -11,29 +12,14 @@ export async function allocateDevices(
   where: { regionId: string; azId: string; deviceType: string },
   instanceIds: readonly string[],
 ): Promise<string[] | undefined> {
-  const free = await tx
-    .selectFrom('devices')
-    .select('id')
-    .where('region_id', '=', where.regionId)
-    .where('az_id', '=', where.azId)
-    .where('device_type', '=', where.deviceType)
-    .where('status', '=', 'available')
-    .orderBy('serial')
-    .limit(instanceIds.length)
-    .$if(isPostgres(tx), (q) => q.forUpdate().skipLocked())
-    .execute();
+  const free = await freeDevices.all(tx, { ...where, n: instanceIds.length });
   if (free.length < instanceIds.length) return undefined;
   // One UPDATE per chunk of devices instead of one per device (issue 16: count-N creates).
   // A single device keeps the plain statement; a chunk is one statement with a CASE per device.
   for (let i = 0; i < free.length; i += DEVICE_CHUNK) {
     const chunk = free.slice(i, i + DEVICE_CHUNK);
     if (chunk.length === 1) {
-      await tx
-        .updateTable('devices')
-        .set({ status: 'allocated', instance_id: instanceIds[i] })
-        .where('id', '=', chunk[0]!.id)
-        .where('status', '=', 'available')
-        .execute();
+      await allocateOne.run(tx, { id: chunk[0]!.id, instanceId: instanceIds[i]! });
       continue;
     }
     const whens = chunk.map((d, j) => sql`WHEN ${d.id} THEN ${instanceIds[i + j]}`);
@@ -53,6 +39,27 @@ export async function allocateDevices(
   }
   return free.map((d) => d.id);
 }
+
+const freeDevices = prepared((db, p: { regionId: string; azId: string; deviceType: string; n: number }) =>
+  db
+    .selectFrom('devices')
+    .select('id')
+    .where('region_id', '=', p.regionId)
+    .where('az_id', '=', p.azId)
+    .where('device_type', '=', p.deviceType)
+    .where('status', '=', 'available')
+    .orderBy('serial')
+    .limit(p.n)
+    .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
+);
+
+const allocateOne = prepared((db, p: { id: string; instanceId: string }) =>
+  db
+    .updateTable('devices')
+    .set({ status: 'allocated', instance_id: p.instanceId })
+    .where('id', '=', p.id)
+    .where('status', '=', 'available'),
+);
 
 /** Devices allocated per UPDATE statement (3 parameters each). */
 const DEVICE_CHUNK = 500;

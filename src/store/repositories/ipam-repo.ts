@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
+import { insertValues, prepared } from '../prepared.js';
 
 /**
  * Private address management inside a VPC. Every address or range handed out is one row of
@@ -47,23 +48,62 @@ export async function firstFreeIp(
   last: number,
 ): Promise<number | undefined> {
   if (first > last) return undefined;
-  const cover = await tx
-    .selectFrom('ip_allocations')
-    .select('last_ip')
-    .where('vpc_id', '=', vpcId)
-    .where('first_ip', '<=', first)
-    .orderBy('first_ip', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const cover = await coveringAllocation.first(tx, { vpcId, first });
   if (cover === undefined || Number(cover.last_ip) < first) return first;
-  const row = await sql<{ c: number | string }>`
-    SELECT a.last_ip + 1 AS c FROM ip_allocations a
-    WHERE a.vpc_id = ${vpcId} AND a.last_ip >= ${first} AND a.last_ip < ${last}
-      AND NOT EXISTS (SELECT 1 FROM ip_allocations b WHERE b.vpc_id = a.vpc_id AND b.first_ip = a.last_ip + 1)
-    ORDER BY a.last_ip LIMIT 1`.execute(tx);
-  const c = row.rows[0]?.c;
+  const c = (await addressAfterGap.first(tx, { vpcId, first, last }))?.c;
   return c === undefined ? undefined : Number(c);
 }
+
+interface InRange {
+  vpcId: string;
+  first: number;
+  last: number;
+}
+
+/** The allocation that starts at or below `first`, nearest to it. */
+const coveringAllocation = prepared((db, p: { vpcId: string; first: number }) =>
+  db
+    .selectFrom('ip_allocations')
+    .select('last_ip')
+    .where('vpc_id', '=', p.vpcId)
+    .where('first_ip', '<=', p.first)
+    .orderBy('first_ip', 'desc')
+    .limit(1),
+);
+
+/** The first address after an allocation ending in [first, last) that no allocation starts at. */
+const addressAfterGap = prepared((db, p: InRange) =>
+  db
+    .selectFrom('ip_allocations as a')
+    .select(sql<number | string>`a.last_ip + 1`.as('c'))
+    .where('a.vpc_id', '=', p.vpcId)
+    .where('a.last_ip', '>=', p.first)
+    .where('a.last_ip', '<', p.last)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('ip_allocations as b')
+            .select(sql.lit(1).as('one'))
+            .whereRef('b.vpc_id', '=', 'a.vpc_id')
+            .where('b.first_ip', '=', sql<number>`a.last_ip + 1`),
+        ),
+      ),
+    )
+    .orderBy('a.last_ip')
+    .limit(1),
+);
+
+/** The first allocation that starts above `first` and at or below `last`. */
+const nextAllocation = prepared((db, p: InRange) =>
+  db
+    .selectFrom('ip_allocations')
+    .select('first_ip')
+    .where('vpc_id', '=', p.vpcId)
+    .where('first_ip', '>', p.first)
+    .where('first_ip', '<=', p.last)
+    .orderBy('first_ip')
+    .limit(1),
+);
 
 /**
  * The `limit` lowest free addresses of [first, last] of the VPC, lowest first (fewer when the
@@ -83,15 +123,7 @@ export async function lowestFreeIps(
   while (out.length < limit && from <= last) {
     const ip = await firstFreeIp(tx, vpcId, from, last);
     if (ip === undefined) break;
-    const next = await tx
-      .selectFrom('ip_allocations')
-      .select('first_ip')
-      .where('vpc_id', '=', vpcId)
-      .where('first_ip', '>', ip)
-      .where('first_ip', '<=', last)
-      .orderBy('first_ip')
-      .limit(1)
-      .executeTakeFirst();
+    const next = await nextAllocation.first(tx, { vpcId, first: ip, last });
     const runEnd = next === undefined ? last : Number(next.first_ip) - 1;
     let a = ip;
     while (a <= runEnd && out.length < limit) out.push(a++);
@@ -106,12 +138,7 @@ export async function lowestFreeIps(
  */
 export async function searchStart(tx: Executor, vpcId: string, poolFirst: number): Promise<number> {
   if (isPostgres(tx)) return poolFirst;
-  const r = await tx
-    .selectFrom('ip_pool_hints')
-    .select('low')
-    .where('vpc_id', '=', vpcId)
-    .where('pool_first', '=', poolFirst)
-    .executeTakeFirst();
+  const r = await poolHint.first(tx, { vpcId, poolFirst });
   return r === undefined ? poolFirst : Math.max(poolFirst, Number(r.low));
 }
 
@@ -123,16 +150,32 @@ export async function raiseSearchStart(
   low: number,
 ): Promise<void> {
   if (isPostgres(tx)) return;
-  await tx
+  await raiseHint.run(tx, { vpcId, poolFirst, low });
+}
+
+interface PoolOf {
+  vpcId: string;
+  poolFirst: number;
+}
+
+const poolHint = prepared((db, p: PoolOf) =>
+  db
+    .selectFrom('ip_pool_hints')
+    .select('low')
+    .where('vpc_id', '=', p.vpcId)
+    .where('pool_first', '=', p.poolFirst),
+);
+
+const raiseHint = prepared((db, p: PoolOf & { low: number }) =>
+  db
     .insertInto('ip_pool_hints')
-    .values({ vpc_id: vpcId, pool_first: poolFirst, low })
+    .values({ vpc_id: p.vpcId, pool_first: p.poolFirst, low: p.low })
     .onConflict((oc) =>
       oc
         .columns(['vpc_id', 'pool_first'])
         .doUpdateSet({ low: sql<number>`max(ip_pool_hints.low, excluded.low)` }),
-    )
-    .execute();
-}
+    ),
+);
 
 /** One row of ip_allocations as written (its id is the database's). */
 export interface AllocationRow {
@@ -153,10 +196,7 @@ export async function insertAllocation(tx: Executor, row: AllocationRow): Promis
 /** Inserts allocation rows, up to ALLOCATION_CHUNK per statement. */
 export async function insertAllocations(tx: Executor, rows: readonly AllocationRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += ALLOCATION_CHUNK) {
-    await tx
-      .insertInto('ip_allocations')
-      .values(rows.slice(i, i + ALLOCATION_CHUNK))
-      .execute();
+    await insertValues(tx, 'ip_allocations', rows.slice(i, i + ALLOCATION_CHUNK));
   }
 }
 

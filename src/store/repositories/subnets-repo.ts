@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db.js';
+import { prepared } from '../prepared.js';
 import { paged } from '../paging.js';
 import type { SubnetsTable } from '../tables.js';
 import { likeSubstring } from './like.js';
@@ -21,12 +22,14 @@ function withVpc(db: Executor) {
     .select('vpcs.name as vpc_name');
 }
 
-export const getSubnet = (db: Executor, owner: Owner, id: string): Promise<SubnetWithVpc | undefined> =>
+const ownSubnet = prepared((db, p: Owner & { id: string }) =>
   withVpc(db)
-    .where('subnets.id', '=', id)
-    .where('subnets.account_id', '=', owner.accountId)
-    .where('subnets.region_id', '=', owner.regionId)
-    .executeTakeFirst();
+    .where('subnets.id', '=', p.id)
+    .where('subnets.account_id', '=', p.accountId)
+    .where('subnets.region_id', '=', p.regionId),
+);
+export const getSubnet = (db: Executor, owner: Owner, id: string): Promise<SubnetWithVpc | undefined> =>
+  ownSubnet.first(db, { accountId: owner.accountId, regionId: owner.regionId, id });
 
 /** Every subnet of a VPC (overlap checks, first free default /24). */
 export const subnetsOfVpc = (db: Executor, vpcId: string): Promise<SubnetRow[]> =>

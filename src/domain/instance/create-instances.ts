@@ -185,7 +185,12 @@ export async function createInstancesInTx(
   const [first] = stepsOf(deps.catalog, 'create', deps.timeScale);
 
   const charge = chargeColumns(spec.charge, now);
-  const secrets = JSON.stringify({ password: spec.password, userData: spec.userData ?? '' });
+  // Sealed once for the request: the instances share one ciphertext (one IV, one encryption of
+  // the same plaintext; no associated data binds it to a row), so sealing it N times only cost
+  // N key schedules. Each instance's copy is erased by its own inject-credentials (DESIGN §3).
+  const sealedSecrets = deps.secrets.seal(
+    JSON.stringify({ password: spec.password, userData: spec.userData ?? '' }),
+  );
   const rows: InstanceRow[] = ids.map((id, i) => ({
     id,
     account_id: caller.accountId,
@@ -235,8 +240,7 @@ export async function createInstancesInTx(
     attempts: 0,
     action_seq: 0,
     last_error: '',
-    // Sealed per instance; inject-credentials erases it once used (DESIGN §3 Secrets).
-    secrets_sealed: deps.secrets.seal(secrets),
+    secrets_sealed: sealedSecrets,
     action_input: '{}',
     created_at: now,
     updated_at: now,

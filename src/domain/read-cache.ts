@@ -1,4 +1,5 @@
 import type { Store } from '../store/db.js';
+import { EVERY_INSTANCE } from '../store/migrations/0009-read-changes.js';
 import { perStore } from './per-store.js';
 
 /** A read result and the simulated time until which it stays true without any write. */
@@ -8,23 +9,38 @@ export interface Timed<V> {
   validUntil: number;
 }
 
+/** What an answer was read from: the instances it shows, or every instance of the store. */
+export type Depends = readonly string[] | 'every instance';
+
+interface Entry<V> {
+  value: V;
+  validUntil: number;
+  depends: Depends;
+}
+
 /**
  * Reads answered from memory while the database cannot have changed them: an entry holds while
- * the store's read generation (moved by every write to the tables it was read from, by any
- * process) is the one it was read at, and the clock has not reached its validUntil. Where the
- * store keeps no generation (PostgreSQL) every read goes to the database.
+ * no write to the tables it was read from (by any process) could have changed it, and the clock
+ * has not reached its validUntil. Where the store keeps no generation (PostgreSQL) every read goes
+ * to the database.
  *
- * The generation is taken before the read: a write that lands between the two leaves the answer
- * among those of the older generation, which the next lookup lets go — never newer data under an
- * old generation.
+ * Every write to those tables moves the store's read generation. When it has moved since the
+ * cache last looked, the cache asks the store which instances the moves were about
+ * (Store.readChanges, migration 0009) and lets go of the answers that show one of them, and of
+ * every answer that depends on every instance (a page); if the store cannot tell, of every answer.
+ *
+ * The generation is taken before the read: a write that lands between the two can only leave a
+ * newer answer under an older generation, which the next look at the moves lets go of if the
+ * write was about it — never an older answer under a newer generation.
  */
 export class ReadCache<V> {
-  /** Answers read at `generation`: the counter only grows, so older ones can never be used. */
-  private readonly entries = new Map<string, { value: V; validUntil: number }>();
+  private readonly entries = new Map<string, Entry<V>>();
+  /** Keys of the entries showing each instance. */
+  private readonly byInstance = new Map<string, Set<string>>();
   private generation: number | undefined;
 
   constructor(
-    private readonly store: Pick<Store, 'readGeneration'>,
+    private readonly store: Pick<Store, 'readGeneration' | 'readChanges'>,
     private readonly maxEntries = 2_000,
   ) {}
 
@@ -33,28 +49,96 @@ export class ReadCache<V> {
     return this.entries.size;
   }
 
-  async get(key: string, now: number, read: () => Promise<Timed<V>>): Promise<V> {
-    const generation = this.store.readGeneration();
-    if (generation === undefined) return (await read()).value;
-    if (generation !== this.generation) {
-      this.entries.clear();
-      this.generation = generation;
+  /**
+   * Brings the entries up to the generation `seen` (by default the store's read generation) and
+   * returns the generation they now hold at; undefined when nothing read now may be kept. A
+   * generation older than the one already reached changes nothing: the entries describe a later
+   * committed state, which is as true an answer now.
+   */
+  private sync(seen = this.store.readGeneration()): number | undefined {
+    if (seen === undefined) return undefined;
+    const since = this.generation;
+    if (since !== undefined && seen <= since) return since;
+    this.generation = seen;
+    const changed = since === undefined ? undefined : this.store.readChanges(since, seen);
+    if (changed === undefined || changed.includes(EVERY_INSTANCE)) {
+      this.clear();
+      return seen;
     }
+    for (const [key, e] of this.entries) if (e.depends === 'every instance') this.remove(key);
+    for (const id of changed) {
+      const keys = this.byInstance.get(id);
+      if (keys !== undefined) for (const key of [...keys]) this.remove(key);
+    }
+    return seen;
+  }
+
+  /**
+   * Brings the entries up to `generation`, read in the same statement as something about to be
+   * combined with them: true when they now hold at exactly that generation.
+   */
+  holdsAt(generation: number): boolean {
+    return this.sync(generation) === generation;
+  }
+
+  private clear(): void {
+    this.entries.clear();
+    this.byInstance.clear();
+  }
+
+  private remove(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    if (e.depends === 'every instance') return;
+    for (const id of e.depends) {
+      const keys = this.byInstance.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byInstance.delete(id);
+    }
+  }
+
+  /**
+   * The answer kept under `key` at the generation the entries hold at (see holdsAt), if the
+   * clock has not passed its validUntil; never reads the database.
+   */
+  peek(key: string, now: number): Timed<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit !== undefined && now < hit.validUntil ? hit : undefined;
+  }
+
+  /**
+   * Keeps `value`, read after the generation `generation` was taken (from `generation()`), unless
+   * the cache has since moved past it.
+   */
+  put(key: string, generation: number | undefined, fresh: Timed<V> & { depends: Depends }): void {
+    if (generation === undefined || this.generation !== generation) return;
+    this.remove(key);
+    if (this.entries.size >= this.maxEntries) this.remove(this.entries.keys().next().value as string);
+    this.entries.set(key, fresh);
+    if (fresh.depends !== 'every instance') {
+      for (const id of fresh.depends) {
+        let keys = this.byInstance.get(id);
+        if (keys === undefined) this.byInstance.set(id, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+  }
+
+  async get(key: string, now: number, read: () => Promise<Timed<V> & { depends: Depends }>): Promise<V> {
+    const generation = this.sync();
+    if (generation === undefined) return (await read()).value;
     const hit = this.entries.get(key);
     if (hit !== undefined && now < hit.validUntil) return hit.value;
     const fresh = await read();
-    // A write during the read moved the generation: keep nothing read at the older one.
-    if (this.generation !== generation) return fresh.value;
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value: fresh.value, validUntil: fresh.validUntil });
+    this.put(key, generation, fresh);
     return fresh.value;
   }
 }
 
 /** The one read cache named `name` of this store, shared by every service built on it. */
 export const sharedReadCache = <V>(
-  store: Pick<Store, 'readGeneration'>,
+  store: Pick<Store, 'readGeneration' | 'readChanges'>,
   name: string,
   maxEntries?: number,
 ): ReadCache<V> => perStore(store, `read:${name}`, () => new ReadCache<V>(store, maxEntries));

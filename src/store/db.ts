@@ -37,17 +37,47 @@ function loadPg(): typeof import('pg').default {
  * read-then-write transaction never fails half-way because another process (the CLI) wrote.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    cfg: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly transactions: TransactionSignals,
+  ) {
+    super(cfg);
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    this.transactions.began();
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.commitTransaction(connection);
+    } finally {
+      this.transactions.ended();
+    }
+  }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } finally {
+      this.transactions.ended();
+    }
   }
 }
 
+/** Told when the driver's transactions begin (the write lock is held) and end. */
+interface TransactionSignals {
+  began(): void;
+  ended(): void;
+}
+
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly cfg: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly transactions: TransactionSignals,
+  ) {
     super(cfg);
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.cfg);
+    return new ImmediateSqliteDriver(this.cfg, this.transactions);
   }
 }
 
@@ -185,35 +215,75 @@ function withStatementCache(
  * takes and drops the WAL read lock (system calls), and under load one turn serves many
  * requests. This connection's own writes forget the reading at once; another process's commit
  * is seen from the next turn on.
+ *
+ * Inside a transaction of this connection the counter read would include its own writes, which
+ * may yet roll back. The generation is therefore read once as the transaction begins — BEGIN
+ * IMMEDIATE holds the write lock, so no other process can commit until it ends — and that
+ * committed value is the read generation for the transaction's duration. Answers kept at it
+ * describe the database as every other reader sees it until the COMMIT. A transaction begun
+ * some other way has no such reading: then nothing read may be reused (undefined).
  */
 function sqliteSignals(sqlite: SqliteDatabase.Database) {
   let both: SqliteDatabase.Statement | undefined;
   const versionOnly = sqlite.prepare('select data_version as v from pragma_data_version');
+  let changes: SqliteDatabase.Statement | undefined;
   let memo: { v: number; g?: number } | undefined;
+  let atBegin: number | undefined;
   const forget = () => {
     memo = undefined;
   };
+  const read = (): { v: number; g?: number } => {
+    try {
+      both ??= sqlite.prepare(
+        'select (select data_version from pragma_data_version) as v, n as g from read_generation where id = 1',
+      );
+    } catch {
+      // read_generation does not exist before migration 0002
+    }
+    const row = (both ?? versionOnly).get() as { v: number; g?: number } | undefined;
+    return row ?? { v: (versionOnly.get() as { v: number }).v };
+  };
   const current = (): { v: number; g?: number } => {
     if (memo === undefined) {
-      try {
-        both ??= sqlite.prepare(
-          'select (select data_version from pragma_data_version) as v, n as g from read_generation where id = 1',
-        );
-      } catch {
-        // read_generation does not exist before migration 0002
-      }
-      const row = (both ?? versionOnly).get() as { v: number; g?: number } | undefined;
-      memo = row ?? { v: (versionOnly.get() as { v: number }).v };
+      memo = read();
       setImmediate(forget);
     }
     return memo;
   };
   return {
     externalChanges: (): number => current().v,
-    readGeneration: (): number | undefined => (sqlite.inTransaction ? undefined : current().g),
+    readGeneration: (): number | undefined => (sqlite.inTransaction ? atBegin : current().g),
+    /**
+     * The instances named by the moves (since, through] (migration 0009), or undefined when a
+     * move of the range has no row (pruned, or made without one) or the table is missing.
+     */
+    readChanges(since: number, through: number): string[] | undefined {
+      if (through - since > MAX_CHANGES_READ) return undefined;
+      try {
+        changes ??= sqlite
+          .prepare('select instance_id from read_changes where gen > ? and gen <= ? order by gen')
+          .pluck();
+      } catch {
+        return undefined; // before migration 0009
+      }
+      const ids = changes.all(since, through) as string[];
+      return ids.length === through - since ? ids : undefined;
+    },
     wrote: forget,
+    transactions: {
+      began() {
+        atBegin = read().g;
+      },
+      ended() {
+        atBegin = undefined;
+        forget();
+      },
+    } satisfies TransactionSignals,
   };
 }
+
+/** More moves than this since an answer was kept: dropping every answer is cheaper than reading them. */
+const MAX_CHANGES_READ = 2_000;
 
 export interface Store {
   readonly db: Db;
@@ -232,10 +302,18 @@ export interface Store {
   /**
    * SQLite: the counter moved by every write to the tables a wire Instance is read from
    * (migration 0002); while it is unchanged, an instance read made at that value is still exact.
-   * Undefined on PostgreSQL, before migration, and while this connection is inside a transaction
-   * (its uncommitted writes may yet roll back): then nothing read may be reused.
+   * Inside a transaction of this connection: the committed value read as it began (its own
+   * writes may yet roll back; no other process can commit meanwhile). Undefined on PostgreSQL,
+   * before migration, and inside a transaction begun without the driver: then nothing read may
+   * be reused.
    */
   readGeneration(): number | undefined;
+  /**
+   * SQLite: the instance ids whose wire view the generation moves (since, through] were about,
+   * `*` for every instance (migration 0009); undefined when that cannot be told (then every
+   * answer kept at `since` must go). Undefined on PostgreSQL.
+   */
+  readChanges(since: number, through: number): readonly string[] | undefined;
   /**
    * SQLite file: from now on the WAL is copied into the database file by a thread of its own
    * (store/checkpointer.ts) instead of inside the COMMIT that crosses its size limit. For the
@@ -297,6 +375,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
   let db: Db;
   let externalChanges = (): number | undefined => undefined;
   let readGeneration = (): number | undefined => undefined;
+  let readChanges: Store['readChanges'] = () => undefined;
   let transaction: Store['transaction'];
   let checkpointInBackground: Store['checkpointInBackground'] = () => undefined;
   if (dialect === 'postgres') {
@@ -328,8 +407,12 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     const signals = sqliteSignals(sqlite);
     externalChanges = signals.externalChanges;
     readGeneration = signals.readGeneration;
+    readChanges = signals.readChanges;
     db = new Kysely<Database>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, signals.wrote) }),
+      dialect: new ImmediateSqliteDialect(
+        { database: withStatementCache(sqlite, signals.wrote) },
+        signals.transactions,
+      ),
     });
     transaction = groupCommit(db, () => sqlite.inTransaction);
     if (file !== ':memory:') {
@@ -349,6 +432,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     transaction,
     externalChanges: () => externalChanges(),
     readGeneration: () => readGeneration(),
+    readChanges: (since, through) => readChanges(since, through),
     checkpointInBackground: (onError) => checkpointInBackground(onError),
     close: () => db.destroy(),
   };

@@ -8,6 +8,7 @@ import { bmc } from './migrations/0005-bmc.js';
 import { deployments } from './migrations/0006-deployments.js';
 import { accountRoles } from './migrations/0007-account-roles.js';
 import { instanceReadIndexes } from './migrations/0008-instance-read-indexes.js';
+import { readChanges } from './migrations/0009-read-changes.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -20,6 +21,7 @@ function provider(store: Store): MigrationProvider {
       '0006-deployments': deployments(),
       '0007-account-roles': accountRoles(),
       '0008-instance-read-indexes': instanceReadIndexes(store.dialect),
+      '0009-read-changes': readChanges(store.dialect),
     }),
   };
 }

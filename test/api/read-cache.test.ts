@@ -49,6 +49,47 @@ describe('answers kept in memory follow every change', () => {
     expect((await page()).instances.find((i) => i.instanceId === id)?.name).toBe('renamed-outside');
   });
 
+  it('drops only the answers about the instance another process wrote; a page reuses the others (SQLite)', async () => {
+    if (h.runtime.store.dialect !== 'sqlite') return;
+    const svc = h.runtime.services.instances;
+    const caller = { accountId, regionId: REGION, requestId: 'test' };
+    const a = await insertInstance(h, accountId, { name: 'a-before' });
+    const b = await insertInstance(h, accountId, { name: 'b-kept' });
+    const pageOf = () => svc.describeInstances(caller, { page: { pageNumber: 1, pageSize: 10, offset: 0 } });
+    const b1 = await svc.describeInstance(caller, b);
+    expect(await svc.describeInstance(caller, b)).toBe(b1); // kept: the very same answer
+    const other = openStore(h.db.url);
+    try {
+      await other.db.updateTable('instances').set({ name: 'a-outside' }).where('id', '=', a).execute();
+      await nextTurn();
+      expect((await svc.describeInstance(caller, a)).instance.name).toBe('a-outside');
+      expect(await svc.describeInstance(caller, b)).toBe(b1);
+      const listed = (await pageOf()).instances;
+      expect(listed.find((i) => i.instanceId === a)?.name).toBe('a-outside');
+      expect(listed.find((i) => i.instanceId === b)).toBe(b1.instance); // built from the kept answer
+      // A new instance by the other process: on the page at once, the others still reused.
+      const c = await insertInstance(h, accountId, { name: 'c-new' });
+      await nextTurn();
+      const again = (await pageOf()).instances;
+      expect(again[0].instanceId).toBe(c);
+      expect(again.find((i) => i.instanceId === b)).toBe(b1.instance);
+      // A VPC's name is in every view of its instances: such a write drops every answer.
+      const { vpcId } = resultOf<{ vpcId: string }>(
+        await h.call('PUT', `/regions/${REGION}/vpcs`, {
+          body: { vpcSpec: { name: 'vpc-x', cidr: '10.77.0.0/16', description: '' } },
+        }),
+      );
+      const b1again = await svc.describeInstance(caller, b);
+      await other.db.updateTable('vpcs').set({ name: 'vpc-renamed' }).where('id', '=', vpcId).execute();
+      await nextTurn();
+      const b2 = await svc.describeInstance(caller, b);
+      expect(b2).not.toBe(b1again);
+      expect(b2.instance.name).toBe('b-kept');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('shows a write made through the API in the next answer', async () => {
     const id = await insertInstance(h, accountId, { name: 'api-before' });
     expect((await one(id)).name).toBe('api-before');

@@ -11,6 +11,7 @@ const NOT_STATE = new Set([
   'seen_nonces',
   'nonce_log',
   'read_generation',
+  'read_changes',
   'kysely_migration',
   'kysely_migration_lock',
 ]);

@@ -53,12 +53,17 @@ describe('FreshCache (access keys, operation faults)', () => {
   });
 });
 
+const EVERY = 'every instance' as const;
+
 describe('ReadCache (describeInstance, describeInstances)', () => {
   it('reuses a read while the read generation stands still, and reads again after a write', async () => {
     const s = fakeStore();
-    const cache = new ReadCache<{ v: number }>({ readGeneration: () => s.generation });
+    const cache = new ReadCache<{ v: number }>({
+      readGeneration: () => s.generation,
+      readChanges: () => undefined,
+    });
     let n = 0;
-    const read = async () => ({ value: { v: ++n }, validUntil: Infinity });
+    const read = async () => ({ value: { v: ++n }, validUntil: Infinity, depends: EVERY });
     const first = await cache.get('page', 0, read);
     expect(await cache.get('page', 0, read)).toBe(first); // the same object: its JSON is reused too
     s.generation = 2;
@@ -66,41 +71,46 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
   });
 
   it('reads again once the clock reaches validUntil (a charge expiring changes the answer)', async () => {
-    const cache = new ReadCache<number>({ readGeneration: () => 7 });
+    const cache = new ReadCache<number>({ readGeneration: () => 7, readChanges: () => undefined });
     let n = 0;
-    const read = async () => ({ value: ++n, validUntil: 100 });
+    const read = async () => ({ value: ++n, validUntil: 100, depends: EVERY });
     expect(await cache.get('k', 0, read)).toBe(1);
     expect(await cache.get('k', 99, read)).toBe(1);
     expect(await cache.get('k', 100, read)).toBe(2);
   });
 
   it('never caches where the store keeps no generation (PostgreSQL, or inside a transaction)', async () => {
-    const cache = new ReadCache<number>({ readGeneration: () => undefined });
+    const cache = new ReadCache<number>({ readGeneration: () => undefined, readChanges: () => undefined });
     let n = 0;
-    const read = async () => ({ value: ++n, validUntil: Infinity });
+    const read = async () => ({ value: ++n, validUntil: Infinity, depends: EVERY });
     expect(await cache.get('k', 0, read)).toBe(1);
     expect(await cache.get('k', 0, read)).toBe(2);
   });
 
   it('tags a read with the generation taken before it, so a write during the read is not hidden', async () => {
     const s = fakeStore();
-    const cache = new ReadCache<string>({ readGeneration: () => s.generation });
+    const cache = new ReadCache<string>({ readGeneration: () => s.generation, readChanges: () => undefined });
     // A write lands while the read is in progress: the read may have seen either state.
     const v = await cache.get('k', 0, async () => {
       s.generation = 2;
-      return { value: 'maybe-old', validUntil: Infinity };
+      return { value: 'maybe-old', validUntil: Infinity, depends: EVERY };
     });
     expect(v).toBe('maybe-old');
-    expect(await cache.get('k', 0, async () => ({ value: 'new', validUntil: Infinity }))).toBe('new');
+    expect(
+      await cache.get('k', 0, async () => ({ value: 'new', validUntil: Infinity, depends: EVERY })),
+    ).toBe('new');
   });
 
   it('holds at most its bound, and lets go of every answer once the generation moves', async () => {
     const s = fakeStore();
-    const cache = new ReadCache<string>({ readGeneration: () => s.generation }, 3);
+    const cache = new ReadCache<string>(
+      { readGeneration: () => s.generation, readChanges: () => undefined },
+      3,
+    );
     const reads: string[] = [];
     const read = (k: string) => async () => {
       reads.push(k);
-      return { value: k, validUntil: Infinity };
+      return { value: k, validUntil: Infinity, depends: EVERY };
     };
     for (const k of ['a', 'b', 'c', 'd']) await cache.get(k, 0, read(k));
     await cache.get('a', 0, read('a')); // the oldest went to make room for d
@@ -110,5 +120,75 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
     s.generation = 2;
     await cache.get('d', 0, read('d'));
     expect(cache.size).toBe(1);
+  });
+
+  /** A store whose moves name instances: log[g - 1] is what the move to generation g was about. */
+  function changingStore() {
+    const log: string[] = [];
+    return {
+      log,
+      readGeneration: () => log.length + 1,
+      readChanges: (since: number, through: number) => log.slice(since - 1, through - 1),
+    };
+  }
+
+  it('lets go only of the answers about the instances a write named, and of every page', async () => {
+    const st = changingStore();
+    const cache = new ReadCache<string>(st);
+    const reads: string[] = [];
+    const one = (id: string) => async () => {
+      reads.push(id);
+      return { value: `${id}@${st.log.length}`, validUntil: Infinity, depends: [id] };
+    };
+    const page = async () => {
+      reads.push('page');
+      return { value: `page@${st.log.length}`, validUntil: Infinity, depends: EVERY };
+    };
+    await cache.get('a', 0, one('a'));
+    await cache.get('b', 0, one('b'));
+    await cache.get('p', 0, page);
+    st.log.push('a'); // a write to instance a
+    expect(await cache.get('b', 0, one('b'))).toBe('b@0'); // kept
+    expect(await cache.get('a', 0, one('a'))).toBe('a@1'); // read again
+    expect(await cache.get('p', 0, page)).toBe('page@1'); // a page shows every instance
+    st.log.push('', 'x'); // an elastic IP of no instance, then another instance
+    expect(await cache.get('a', 0, one('a'))).toBe('a@1');
+    expect(reads).toEqual(['a', 'b', 'page', 'a', 'page']);
+  });
+
+  it('lets go of everything for a VPC or subnet write, or when the moves cannot be told', async () => {
+    const st = changingStore();
+    let tellable = true;
+    const cache = new ReadCache<string>({
+      readGeneration: st.readGeneration,
+      readChanges: (a, b) => (tellable ? st.readChanges(a, b) : undefined),
+    });
+    const one = (id: string) => async () => ({
+      value: `${id}@${st.log.length}`,
+      validUntil: Infinity,
+      depends: [id],
+    });
+    await cache.get('a', 0, one('a'));
+    st.log.push('*');
+    expect(await cache.get('a', 0, one('a'))).toBe('a@1');
+    tellable = false;
+    st.log.push('b');
+    expect(await cache.get('a', 0, one('a'))).toBe('a@2');
+    expect(cache.size).toBe(1);
+  });
+
+  it('holdsAt: brought up to a generation read elsewhere; an older one leaves the newer answers', async () => {
+    const st = changingStore();
+    const cache = new ReadCache<string>(st);
+    await cache.get('a', 0, async () => ({ value: 'a0', validUntil: Infinity, depends: ['a'] }));
+    st.log.push('a');
+    expect(cache.holdsAt(2)).toBe(true);
+    expect(cache.peek('a', 0)).toBeUndefined();
+    cache.put('a', 2, { value: 'a1', validUntil: 50, depends: ['a'] });
+    expect(cache.peek('a', 0)?.value).toBe('a1');
+    expect(cache.peek('a', 50)).toBeUndefined(); // past its validUntil
+    expect(cache.holdsAt(1)).toBe(false); // the entries are of generation 2 now
+    cache.put('b', 1, { value: 'stale', validUntil: Infinity, depends: ['b'] });
+    expect(cache.peek('b', 0)).toBeUndefined(); // not kept under an older generation
   });
 });

@@ -2,15 +2,18 @@ import type { Tx } from '../../store/db.js';
 import {
   type InstanceListQuery,
   type InstanceRow,
+  type InstanceView,
   getInstanceRow,
   getInstanceView,
+  getInstanceViewsAt,
+  listInstancePage,
   listInstanceViews,
 } from '../../store/repositories/instances-repo.js';
 import { createAccountService } from '../account/account-service.js';
 import type { Caller, Deps } from '../deps.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
-import { type Timed, sharedReadCache } from '../read-cache.js';
+import { type Depends, type Timed, sharedReadCache } from '../read-cache.js';
 import { createInstancesInTx } from './create-instances.js';
 import { type InstanceModel, toInstanceModel } from './instance-model.js';
 import { STATUS_LIST } from './states.js';
@@ -67,10 +70,67 @@ export function createInstanceService(deps: Deps) {
   // A page answer is ~26 KB of JSON with its model: fewer of them than of single instances.
   const pageCache = sharedReadCache<DescribeInstancesResult>(store, 'describeInstances', 200);
 
+  const oneKey = (caller: Caller, instanceId: string) =>
+    `${caller.accountId}\n${caller.regionId}\n${instanceId}`;
+  const oneAnswer = (v: InstanceView, now: number) => ({
+    value: { instance: toInstanceModel(v, now) },
+    validUntil: validUntil([v], now),
+    depends: [v.id],
+  });
+
   async function describeOne(caller: Caller, instanceId: string, now: number) {
     const v = await getInstanceView(store.db, caller, instanceId);
     if (!v) throw notFound('instance', instanceId);
-    return { value: { instance: toInstanceModel(v, now) }, validUntil: validUntil([v], now) };
+    return oneAnswer(v, now);
+  }
+
+  /**
+   * A page built from the single-instance answers kept in memory (SQLite): one statement gives
+   * the page's ids, its total and the read generation of that snapshot; the answers kept are
+   * brought up to that generation (holdsAt), and only the instances without one are read.
+   * Under writes the page changes with every creation, but most of its instances do not.
+   * Undefined when the page cannot be built that way (empty, or a write landed in between): the
+   * caller reads it whole.
+   */
+  async function assemblePage(
+    caller: Caller,
+    q: InstanceListQuery,
+    page: DescribeInstancesInput['page'],
+    now: number,
+  ): Promise<(Timed<DescribeInstancesResult> & { depends: Depends }) | undefined> {
+    if (store.readGeneration() === undefined) return undefined;
+    const found = await listInstancePage(store.db, caller, q, page);
+    if (found === undefined || !oneCache.holdsAt(found.generation)) return undefined;
+    const kept = found.ids.map((id) => oneCache.peek(oneKey(caller, id), now));
+    const missing = found.ids.filter((_, i) => kept[i] === undefined);
+    const { views, generation } = await getInstanceViewsAt(store.db, caller, missing);
+    // The views are read by a second statement: they must be of the page's snapshot too.
+    if (missing.length > 0 && generation !== found.generation) return undefined;
+    const read = new Map(views.map((v) => [v.id, v]));
+    const instances: InstanceModel[] = [];
+    let until = Infinity;
+    for (const [i, id] of found.ids.entries()) {
+      let answer = kept[i];
+      if (answer === undefined) {
+        const v = read.get(id);
+        if (v === undefined) return undefined;
+        const fresh = oneAnswer(v, now);
+        oneCache.put(oneKey(caller, id), found.generation, fresh);
+        answer = fresh;
+      }
+      instances.push(answer.value.instance);
+      until = Math.min(until, answer.validUntil);
+    }
+    return {
+      value: {
+        instances,
+        pageNumber: page.pageNumber,
+        pageSize: page.pageSize,
+        totalCount: found.totalCount,
+      },
+      validUntil: until,
+      depends: 'every instance',
+    };
   }
 
   return {
@@ -90,9 +150,7 @@ export function createInstanceService(deps: Deps) {
 
     async describeInstance(caller: Caller, instanceId: string): Promise<{ instance: InstanceModel }> {
       const now = clock.now();
-      return oneCache.get(`${caller.accountId}\n${caller.regionId}\n${instanceId}`, now, () =>
-        describeOne(caller, instanceId, now),
-      );
+      return oneCache.get(oneKey(caller, instanceId), now, () => describeOne(caller, instanceId, now));
     },
 
     /**
@@ -123,9 +181,12 @@ export function createInstanceService(deps: Deps) {
       for (const k of Object.keys(q) as (keyof InstanceListQuery)[]) if (q[k] === undefined) delete q[k];
       const now = clock.now();
       const key = JSON.stringify([caller.accountId, caller.regionId, q, input.page]);
-      return pageCache.get(key, now, async (): Promise<Timed<DescribeInstancesResult>> => {
+      return pageCache.get(key, now, async () => {
+        const assembled = await assemblePage(caller, q, input.page, now);
+        if (assembled !== undefined) return assembled;
         const { rows, totalCount } = await listInstanceViews(store.db, caller, q, input.page);
         return {
+          depends: 'every instance' as const,
           value: {
             instances: rows.map((r) => toInstanceModel(r, now)),
             pageNumber: input.page.pageNumber,

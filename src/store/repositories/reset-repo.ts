@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CatalogFile } from '../../domain/catalog/catalog-file.js';
 import type { Store, Tx } from '../db.js';
+import { EVERY_INSTANCE, moveReadGeneration } from '../migrations/0009-read-changes.js';
 import { syncCatalog } from './catalog-repo.js';
 
 /**
@@ -153,9 +154,14 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
   });
 }
 
-/** Moves SQLite's read generation (migration 0002); a no-op elsewhere is the caller's choice. */
+/**
+ * Moves SQLite's read generation (migration 0002) as a change of every instance (0009); a no-op
+ * elsewhere is the caller's choice.
+ */
 export async function bumpReadGeneration(tx: Tx): Promise<void> {
-  await sql`update read_generation set n = n + 1 where id = 1`.execute(tx);
+  for (const statement of moveReadGeneration(`'${EVERY_INSTANCE}'`).split(';')) {
+    if (statement.trim() !== '') await sql.raw(statement).execute(tx);
+  }
 }
 
 /** `store` whose transaction() runs inside `tx`: lets a repository function join this transaction. */

@@ -176,7 +176,11 @@ console.log(`server RSS after the seed: ${rss()}`);
 let i = 0;
 const edcpsLoads = {
   list: { ...loads.list, sign },
-  one: { ...loads.one, nextPath: () => `${R}/instances/${ids[(i++ * 7919) % ids.length]}`, sign },
+  one: {
+    ...loads.one,
+    nextPath: () => `${R}/instances/${ids[(i++ * 7919) % Math.min(1000, ids.length)]}`,
+    sign,
+  },
   create: {
     ...loads.create,
     body: () =>

@@ -152,8 +152,8 @@ const bareLoad = {
 //    holds 1,000 instances, `large` INSTANCES. Both are measured in the same phase, alternately,
 //    so that a change in the machine's load shows on both sides of the latency comparison.
 // Half the seed in each AZ, and room for every create the measurements can make (count 1 in AZ b,
-// count 10 in AZ a, each in a subnet of its own).
-const DEVICES_PER_AZ = Math.ceil(INSTANCES / 2) + 60_000;
+// count 10 in AZ a, each in a subnet of its own): a count-10 load creates up to ~25,000 a round.
+const DEVICES_PER_AZ = Math.ceil(INSTANCES / 2) + 30_000 * ROUNDS + 10_000;
 const cat = writeBenchCatalog(ROOT, work, DEVICES_PER_AZ);
 
 async function benchDb(name) {
@@ -203,11 +203,13 @@ async function benchDb(name) {
       this.db = open();
     },
     /**
-     * Four /16 subnets, each in its own VPC: the seed's (AZ a, AZ b), then one for the
-     * measured count-1 creates (AZ b) and one for the count-10 creates (AZ a).
+     * /16 subnets, each in its own VPC: the seed's (AZ a, AZ b), then one for the measured
+     * count-1 creates (AZ b) and one per round for the count-10 creates (AZ a; a /16 holds 65,531
+     * addresses, fewer than three rounds of count-10 loads create).
      */
     async createNetworks(call) {
-      for (const [i, az] of [cat.azs[0], cat.azs[1], cat.azs[1], cat.azs[0]].entries()) {
+      const azs = [cat.azs[0], cat.azs[1], cat.azs[1], ...Array.from({ length: ROUNDS }, () => cat.azs[0])];
+      for (const [i, az] of azs.entries()) {
         const { vpcId } = await call('PUT', `/regions/${cat.regionId}/vpcs`, {
           body: { vpcSpec: { name: `bench-${i}`, cidr: `10.${i}.0.0/16`, description: '' } },
         });
@@ -408,7 +410,7 @@ small.keep();
     return Number(/^nodejs_heap_used_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
   };
   rounds.storedAtCreate1k = [];
-  const [, , subnetCreate1, subnetCreate10] = large.subnets;
+  const subnetCreate1 = large.subnets[2];
   log(`${ROUNDS} rounds of measurements`);
   for (let r = 0; r < ROUNDS; r++) {
     log(`round ${r + 1}`);
@@ -432,7 +434,7 @@ small.keep();
     rounds.createFull.push(await loads.create1(L.url, subnetCreate1));
     rounds.peakMiB.push(['createFull', L.memory().peakMiB]);
     await large.waitSettled();
-    rounds.create10Full.push(await loads.create10(L.url, subnetCreate10));
+    rounds.create10Full.push(await loads.create10(L.url, large.subnets[3 + r]));
     rounds.peakMiB.push(['create10Full', L.memory().peakMiB]);
     await large.waitSettled();
     rounds.bareMixed.push(await bareLoad.mixed());

@@ -130,6 +130,14 @@ function objectRows(stmt: SqliteDatabase.Statement) {
 }
 
 /**
+ * Writes that can change neither what the caches read (no trigger, no foreign key: nothing
+ * moves the read generation) nor `data_version` (own writes never do): appending nonces, once
+ * per event-loop turn on every signed request. Not forgetting the turn's reading for them spares
+ * a query per turn.
+ */
+const NEUTRAL_WRITE = /^insert into nonce_log \(/;
+
+/**
  * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. The same
  * few hundred SQL texts recur, so compiled statements are kept, least recently used dropped first.
  * Safe because Kysely runs one query at a time on the connection. `wrote` is told after every
@@ -160,6 +168,12 @@ function withStatementCache(
       iterate: (parameters) => rows.iterate(parameters),
     };
   };
+  const unwatched = (stmt: SqliteDatabase.Statement): SqliteStatement => ({
+    reader: false,
+    all: (parameters) => stmt.all(parameters),
+    run: (parameters) => stmt.run(parameters),
+    iterate: (parameters) => stmt.iterate(parameters),
+  });
   const watched = (stmt: SqliteDatabase.Statement): SqliteStatement => {
     const rows = stmt.reader ? objectRows(stmt) : undefined;
     return {
@@ -195,7 +209,12 @@ function withStatementCache(
         return stmt;
       }
       const prepared = db.prepare(text);
-      stmt = /^\s*select\b/i.test(text) && prepared.reader ? reading(prepared) : watched(prepared);
+      stmt =
+        /^\s*select\b/i.test(text) && prepared.reader
+          ? reading(prepared)
+          : NEUTRAL_WRITE.test(text)
+            ? unwatched(prepared)
+            : watched(prepared);
       if (text.length > maxText) return stmt;
       while (cache.size > 0 && (cache.size >= max || chars + text.length > maxChars)) {
         const oldest = cache.keys().next().value as string;

@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, Insertable } from 'kysely';
+import { CompiledQuery, type Compilable, type Insertable } from 'kysely';
 import { type Executor, isPostgres } from './db.js';
 import type { Database } from './tables.js';
 
@@ -13,9 +13,13 @@ const slots = new Proxy(
   { get: (_target, name) => (typeof name === 'string' ? new Slot(name) : undefined) },
 );
 
+/**
+ * The SQL text and where each parameter comes from. The builder's operation tree is not kept
+ * (a multi-row insert's is thousands of nodes): the statement runs as raw SQL, which is all the
+ * drivers read.
+ */
 interface Compiled {
   sql: string;
-  query: CompiledQuery['query'];
   /** Per parameter of the SQL: the name of the call's value, or the constant the builder gave. */
   parameters: readonly ({ slot: string } | { value: unknown })[];
 }
@@ -24,10 +28,17 @@ function compile<O>(query: Compilable<O>): Compiled {
   const c = query.compile();
   return {
     sql: c.sql,
-    query: c.query,
     parameters: c.parameters.map((p) => (p instanceof Slot ? { slot: p.name } : { value: p })),
   };
 }
+
+const run = <O>(db: Executor, c: Compiled, bind: (slot: string) => unknown) =>
+  db.executeQuery<O>(
+    CompiledQuery.raw(
+      c.sql,
+      c.parameters.map((p) => ('slot' in p ? bind(p.slot) : p.value)),
+    ) as CompiledQuery<O>,
+  );
 
 export interface PreparedQuery<P, O> {
   /** Every row. */
@@ -57,8 +68,7 @@ export function prepared<P extends object, O>(
     const pg = isPostgres(db) ? 1 : 0;
     const c = (byDialect[pg] ??= compile(build(db, slots as P)));
     const named = values as Record<string, unknown>;
-    const parameters = c.parameters.map((p) => ('slot' in p ? (named[p.slot] ?? null) : p.value));
-    return db.executeQuery<O>({ sql: c.sql, query: c.query, parameters, queryId: { queryId: '' } });
+    return run<O>(db, c, (slot) => named[slot] ?? null);
   };
   return {
     all: async (db, values) => (await execute(db, values)).rows,
@@ -69,13 +79,19 @@ export function prepared<P extends object, O>(
 
 /** Compiled multi-row INSERTs by dialect, table, columns and row count; the most recent kept. */
 const inserts = new Map<string, Compiled>();
-const MAX_INSERT_SHAPES = 128;
+const MAX_INSERT_SHAPES = 64;
+/**
+ * Larger inserts are built each time: their rows cost SQLite far more than building the
+ * statement, and one text per row count would fill the cache (and better-sqlite3's) with
+ * statements used once.
+ */
+const MAX_PREPARED_ROWS = 16;
 
 /**
  * `insert into table (…) values (…), …` for rows that all define the same columns, compiled once
- * per shape (dialect, table, columns, number of rows) and kept among the last 128 shapes. Rows
- * with differing columns, or a column left undefined, go through the query builder as before
- * (there an undefined column is the column's default).
+ * per shape (dialect, table, columns, number of rows up to 16) and kept among the last 64 shapes.
+ * More rows, rows with differing columns, or a column left undefined go through the query
+ * builder as before (there an undefined column is the column's default).
  */
 export async function insertValues<T extends keyof Database & string>(
   db: Executor,
@@ -91,7 +107,7 @@ export async function insertValues<T extends keyof Database & string>(
       keys.every((k, i) => k === columns[i] && (r as Record<string, unknown>)[k] !== undefined)
     );
   });
-  if (!uniform) {
+  if (!uniform || rows.length > MAX_PREPARED_ROWS) {
     await db
       .insertInto(table)
       .values(rows as never)
@@ -112,6 +128,5 @@ export async function insertValues<T extends keyof Database & string>(
   inserts.set(key, c);
   const flat: unknown[] = [];
   for (const r of rows) for (const col of columns) flat.push((r as Record<string, unknown>)[col]);
-  const parameters = c.parameters.map((p) => ('slot' in p ? flat[Number(p.slot)] : p.value));
-  await db.executeQuery({ sql: c.sql, query: c.query, parameters, queryId: { queryId: '' } });
+  await run(db, c, (slot) => flat[Number(slot)]);
 }

@@ -166,6 +166,24 @@ function conditions(q: InstanceListQuery, col: (c: string) => string): Expressio
   return out;
 }
 
+/** One page of the owner's instances matching `where`, newest first; the caller selects. */
+function ownerPage(
+  db: Executor,
+  owner: Owner,
+  where: Expression<SqlBool>[],
+  page: { offset: number; pageSize: number },
+) {
+  return db
+    .selectFrom('instances as i')
+    .where('i.account_id', '=', owner.accountId)
+    .where('i.region_id', '=', owner.regionId)
+    .where((eb) => eb.and(where))
+    .orderBy('i.created_at', 'desc')
+    .orderBy('i.id', 'desc')
+    .limit(page.pageSize)
+    .offset(page.offset);
+}
+
 /**
  * One page, newest first, and the total. The page walks the (account_id, region_id,
  * created_at, id) index backwards and joins names for at most one page of rows; an unfiltered
@@ -179,16 +197,7 @@ export async function listInstanceViews(
   page: { offset: number; pageSize: number },
 ): Promise<{ rows: InstanceView[]; totalCount: number }> {
   const where = conditions(q, (c) => `i.${c}`);
-  const pageIds = db
-    .selectFrom('instances as i')
-    .select('i.id')
-    .where('i.account_id', '=', owner.accountId)
-    .where('i.region_id', '=', owner.regionId)
-    .where((eb) => eb.and(where))
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .limit(page.pageSize)
-    .offset(page.offset);
+  const pageIds = ownerPage(db, owner, where, page).select('i.id');
   const rowsQuery = views(db)
     .where('i.id', 'in', pageIds)
     .orderBy('i.created_at', 'desc')
@@ -226,16 +235,8 @@ export async function listInstancePage(
         conditions(q, (c) => `c.${c}`).map((e) => sql`(${e})`),
         sql` and `,
       )})`;
-  const rows = await db
-    .selectFrom('instances as i')
+  const rows = await ownerPage(db, owner, where, page)
     .select(['i.id', sql<number>`(select n from read_generation where id = 1)`.as('g'), total.as('total')])
-    .where('i.account_id', '=', owner.accountId)
-    .where('i.region_id', '=', owner.regionId)
-    .where((eb) => eb.and(where))
-    .orderBy('i.created_at', 'desc')
-    .orderBy('i.id', 'desc')
-    .limit(page.pageSize)
-    .offset(page.offset)
     .execute();
   if (rows.length === 0) return undefined;
   return {

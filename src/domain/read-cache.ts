@@ -59,8 +59,16 @@ export class ReadCache<V> {
     if (seen === undefined) return undefined;
     const since = this.generation;
     if (since !== undefined && seen <= since) return since;
+    let changed: readonly string[] | undefined;
+    try {
+      changed = since === undefined ? undefined : this.store.readChanges(since, seen);
+    } catch (e) {
+      // Unknown moves: no entry may be trusted, at this generation or any other.
+      this.clear();
+      this.generation = undefined;
+      throw e;
+    }
     this.generation = seen;
-    const changed = since === undefined ? undefined : this.store.readChanges(since, seen);
     if (changed === undefined || changed.includes(EVERY_INSTANCE)) {
       this.clear();
       return seen;
@@ -125,13 +133,23 @@ export class ReadCache<V> {
     }
   }
 
-  async get(key: string, now: number, read: () => Promise<Timed<V> & { depends: Depends }>): Promise<V> {
+  /**
+   * The answer kept under `key`, or `read()`'s, kept for next time. A read that can tell the
+   * generation of the snapshot it read (`at`, from the same statement) is kept exactly at that
+   * generation, bringing the entries up to it; otherwise at the generation taken before it.
+   */
+  async get(
+    key: string,
+    now: number,
+    read: () => Promise<Timed<V> & { depends: Depends; at?: number }>,
+  ): Promise<V> {
     const generation = this.sync();
     if (generation === undefined) return (await read()).value;
     const hit = this.entries.get(key);
     if (hit !== undefined && now < hit.validUntil) return hit.value;
-    const fresh = await read();
-    this.put(key, generation, fresh);
+    const { at, ...fresh } = await read();
+    if (at === undefined) this.put(key, generation, fresh);
+    else if (this.holdsAt(at)) this.put(key, at, fresh);
     return fresh.value;
   }
 }

@@ -30,7 +30,10 @@ export interface Driver {
  * the leased instances' devices, so the record read in the first round stays true to the end.
  * Deferred writes are made by `finish()`, which the reconciler awaits before it records any
  * progress of the pass: if they fail, nothing of the pass is recorded and its steps run again
- * (steps are idempotent, above).
+ * (steps are idempotent, above) — as when recording the progress itself fails. (Before the pass,
+ * a failed record write was a retryable failure of the simulated steps alone, counted towards
+ * their attempts; now it fails the pass, hardware steps of the same pass included, which then run
+ * again.)
  */
 export class DriverPass {
   private readonly kept = new Map<string, unknown>();

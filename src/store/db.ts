@@ -291,7 +291,13 @@ function sqliteSignals(sqlite: SqliteDatabase.Database) {
     wrote: forget,
     transactions: {
       began() {
-        atBegin = read().g;
+        // A failed reading must not fail the BEGIN that succeeded (Kysely would then leave the
+        // transaction open): the transaction just gets no generation, and nothing is reused.
+        try {
+          atBegin = read().g;
+        } catch {
+          atBegin = undefined;
+        }
       },
       ended() {
         atBegin = undefined;

@@ -191,4 +191,40 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
     cache.put('b', 1, { value: 'stale', validUntil: Infinity, depends: ['b'] });
     expect(cache.peek('b', 0)).toBeUndefined(); // not kept under an older generation
   });
+
+  it('trusts no entry after the moves could not be read (the read threw)', async () => {
+    const st = changingStore();
+    let broken = false;
+    const cache = new ReadCache<string>({
+      readGeneration: st.readGeneration,
+      readChanges: (a, b) => {
+        if (broken) throw new Error('disk I/O error');
+        return st.readChanges(a, b);
+      },
+    });
+    const one = (id: string) => async () => ({
+      value: `${id}@${st.log.length}`,
+      validUntil: Infinity,
+      depends: [id],
+    });
+    await cache.get('a', 0, one('a'));
+    st.log.push('a');
+    broken = true;
+    await expect(cache.get('a', 0, one('a'))).rejects.toThrow('disk I/O error');
+    broken = false;
+    expect(await cache.get('a', 0, one('a'))).toBe('a@1');
+  });
+
+  it('keeps a read that names its own snapshot at exactly that generation', async () => {
+    const st = changingStore();
+    const cache = new ReadCache<string>(st);
+    // Read after a write the cache has not seen: kept at the read's generation, not the older one.
+    const v = await cache.get('a', 0, async () => {
+      st.log.push('a');
+      return { value: 'a-new', validUntil: Infinity, depends: ['a'], at: 2 };
+    });
+    expect(v).toBe('a-new');
+    expect(cache.holdsAt(1)).toBe(false);
+    expect(cache.peek('a', 0)?.value).toBe('a-new');
+  });
 });

@@ -78,7 +78,16 @@ export function createInstanceService(deps: Deps) {
     depends: [v.id],
   });
 
+  /**
+   * One instance's answer. On SQLite it is read with the generation of its snapshot (`at`), so it
+   * is kept at exactly that generation: a page assembled at another one never takes it.
+   */
   async function describeOne(caller: Caller, instanceId: string, now: number) {
+    if (store.readGeneration() !== undefined) {
+      const { views, generation } = await getInstanceViewsAt(store.db, caller, [instanceId]);
+      if (views.length === 0) throw notFound('instance', instanceId);
+      return { ...oneAnswer(views[0], now), at: generation };
+    }
     const v = await getInstanceView(store.db, caller, instanceId);
     if (!v) throw notFound('instance', instanceId);
     return oneAnswer(v, now);

@@ -4,8 +4,7 @@ import {
   type InstanceRow,
   type InstanceView,
   getInstanceRow,
-  getInstanceView,
-  getInstanceViewsAt,
+  getInstanceViews,
   listInstancePage,
   listInstanceViews,
 } from '../../store/repositories/instances-repo.js';
@@ -83,14 +82,9 @@ export function createInstanceService(deps: Deps) {
    * is kept at exactly that generation: a page assembled at another one never takes it.
    */
   async function describeOne(caller: Caller, instanceId: string, now: number) {
-    if (store.readGeneration() !== undefined) {
-      const { views, generation } = await getInstanceViewsAt(store.db, caller, [instanceId]);
-      if (views.length === 0) throw notFound('instance', instanceId);
-      return { ...oneAnswer(views[0], now), at: generation };
-    }
-    const v = await getInstanceView(store.db, caller, instanceId);
-    if (!v) throw notFound('instance', instanceId);
-    return oneAnswer(v, now);
+    const { views, generation } = await getInstanceViews(store.db, caller, [instanceId]);
+    if (views.length === 0) throw notFound('instance', instanceId);
+    return { ...oneAnswer(views[0], now), at: generation };
   }
 
   /**
@@ -112,7 +106,7 @@ export function createInstanceService(deps: Deps) {
     if (found === undefined || !oneCache.holdsAt(found.generation)) return undefined;
     const kept = found.ids.map((id) => oneCache.peek(oneKey(caller, id), now));
     const missing = found.ids.filter((_, i) => kept[i] === undefined);
-    const { views, generation } = await getInstanceViewsAt(store.db, caller, missing);
+    const { views, generation } = await getInstanceViews(store.db, caller, missing);
     // The views are read by a second statement: they must be of the page's snapshot too.
     if (missing.length > 0 && generation !== found.generation) return undefined;
     const read = new Map(views.map((v) => [v.id, v]));

@@ -112,12 +112,11 @@ function views(db: Executor) {
     ]);
 }
 
-export const getInstanceView = (db: Executor, owner: Owner, id: string): Promise<InstanceView | undefined> =>
-  views(db)
-    .where('i.id', '=', id)
-    .where('i.account_id', '=', owner.accountId)
-    .where('i.region_id', '=', owner.regionId)
-    .executeTakeFirst() as Promise<InstanceView | undefined>;
+export const getInstanceView = async (
+  db: Executor,
+  owner: Owner,
+  id: string,
+): Promise<InstanceView | undefined> => (await getInstanceViews(db, owner, [id])).views[0];
 
 /** describeInstances filters; every given one must match (values of one filter are OR-ed). */
 export interface InstanceListQuery {
@@ -247,10 +246,11 @@ export async function listInstancePage(
 }
 
 /**
- * SQLite: the views of the owner's instances among `ids`, in no order, with the read generation
- * of the snapshot they were read from (undefined when none was found).
+ * The views of the owner's instances among `ids`, in no order. On SQLite also the read
+ * generation of the snapshot they were read from (migration 0002); undefined when none was found,
+ * and on PostgreSQL.
  */
-export async function getInstanceViewsAt(
+export async function getInstanceViews(
   db: Executor,
   owner: Owner,
   ids: readonly string[],
@@ -260,10 +260,15 @@ export async function getInstanceViewsAt(
   // (every instance of the account, ~30 ms at 100,000) instead of looking the ids up. The
   // owner is checked on the rows instead.
   const rows = await views(db)
-    .select(sql<number>`(select n from read_generation where id = 1)`.as('read_generation'))
+    .select(
+      isPostgres(db)
+        ? sql<number | null>`null`.as('read_generation')
+        : sql<number | null>`(select n from read_generation where id = 1)`.as('read_generation'),
+    )
     .where('i.id', 'in', ids)
     .execute();
-  const generation = rows.length === 0 ? undefined : Number(rows[0].read_generation);
+  const g = rows[0]?.read_generation;
+  const generation = g === undefined || g === null ? undefined : Number(g);
   return {
     views: rows
       .filter((r) => r.account_id === owner.accountId && r.region_id === owner.regionId)

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
 import { insertValues, prepared } from '../prepared.js';
+import type { IpAllocationsTable } from '../tables.js';
 
 /**
  * Private address management inside a VPC. Every address or range handed out is one row of
@@ -178,16 +179,7 @@ const raiseHint = prepared((db, p: PoolOf & { low: number }) =>
 );
 
 /** One row of ip_allocations as written (its id is the database's). */
-export interface AllocationRow {
-  vpc_id: string;
-  subnet_id: string;
-  pool_id: string;
-  first_ip: number;
-  last_ip: number;
-  kind: 'instance' | 'extension' | 'alias';
-  owner_id: string;
-  created_at: number;
-}
+export type AllocationRow = Omit<IpAllocationsTable, 'id'>;
 
 export async function insertAllocation(tx: Executor, row: AllocationRow): Promise<void> {
   await tx.insertInto('ip_allocations').values(row).execute();

@@ -116,8 +116,8 @@ export class ReadCache<V> {
   }
 
   /**
-   * Keeps `value`, read after the generation `generation` was taken (from `generation()`), unless
-   * the cache has since moved past it.
+   * Keeps `fresh`, read at or after `generation` (the one sync or holdsAt returned before the
+   * read), unless the cache has since moved to another generation.
    */
   put(key: string, generation: number | undefined, fresh: Timed<V> & { depends: Depends }): void {
     if (generation === undefined || this.generation !== generation) return;

@@ -53,7 +53,7 @@ export interface PreparedQuery<P, O> {
  * A query of fixed shape, built with the query builder and compiled once per dialect, then run
  * with each call's values. Building and compiling a query costs 8–30 µs of CPU (an insert of
  * 50 columns the most), as much as SQLite takes to run it; the statements every createInstances
- * and every reconciler pass run are prepared this way (docs/benchmarks.md).
+ * runs are prepared this way (docs/benchmarks.md). The reconciler's are not yet.
  *
  * `build` receives `p`, whose properties stand for the call's values: use them only where the
  * builder takes a value (`where(col, '=', p.x)`, `values({ col: p.x })`, `set`, `limit`), never in

@@ -33,9 +33,9 @@ const reuse = process.env.BENCH_DATA !== undefined && fs.existsSync(path.join(wo
 fs.mkdirSync(work, { recursive: true });
 const logDir = path.join(ROOT, '.bench-tmp');
 fs.mkdirSync(logDir, { recursive: true });
-// Stock for the seed and for every create the measurement can make: a create that finds the
+// Stock for the seed and for the creates of several reusing runs (BENCH_DATA): a create that finds the
 // stock gone fails fast, and a rate of such failures is no createInstances figure.
-const cat = writeBenchCatalog(ROOT, work, STORED + 40_000);
+const cat = writeBenchCatalog(ROOT, work, STORED + 200_000);
 const sign = signerFor(signRequest, creds, cat.regionId);
 const R = `/v1/regions/${cat.regionId}`;
 

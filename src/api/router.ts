@@ -1,5 +1,4 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import fastJson from 'fast-json-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalidArgument, notImplemented, routeNotFound } from '../domain/errors.js';
 import type { Services } from '../domain/services.js';
@@ -9,8 +8,10 @@ import { OPERATIONS, type OperationDef } from './operations.js';
 import { parseJsonBody, registerRawBodyParser } from './plugins/body.js';
 import { authenticate } from './plugins/signature.js';
 import { parseFilters } from './query.js';
+import { lazyStringify, resultJson } from './result-json.js';
 import {
   ERROR_ENVELOPE_SCHEMA,
+  type JsonSchema,
   bodySchema,
   querySchema,
   resultSchema,
@@ -122,10 +123,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     compiledOnFirstUse(httpPart === 'body' ? ajvBody : ajvQuery, schema as object),
   );
   // Response serialisers likewise (fast-json-stringify, as Fastify's default).
-  app.setSerializerCompiler(({ schema }) => {
-    let stringify: ((data: unknown) => string) | undefined;
-    return (data) => (stringify ??= fastJson(schema as Parameters<typeof fastJson>[0]))(data);
-  });
+  app.setSerializerCompiler(({ schema }) => lazyStringify(schema as JsonSchema));
   registerRawBodyParser(app, opts.bodyLimit);
   app.decorateRequest('accountId', '');
 
@@ -184,6 +182,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
     const body = bodySchema(op.spec);
     const querystring = querySchema(op.spec);
     const result = resultSchema(op.spec);
+    const toJson = resultJson(result, lazyStringify(result));
     app.route({
       method: op.spec.method,
       url: op.routePath,
@@ -244,7 +243,7 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
         // result schema: every field required), so that JSON can be reused.
         let json = serialized.get(value);
         if (json === undefined) {
-          json = Buffer.from(reply.compileSerializationSchema(result)(value as Record<string, unknown>));
+          json = toJson(value);
           serialized.set(value, json);
         }
         void reply.type('application/json; charset=utf-8');

@@ -67,6 +67,12 @@ export interface StepTarget {
   keepData: boolean;
 }
 
+/** What createInstances/reinstall sealed for the install: the password and the user data. */
+export interface Secrets {
+  password?: string;
+  userData?: string;
+}
+
 export interface StepRequest {
   instanceId: string;
   accountId: string;
@@ -90,9 +96,9 @@ export interface StepRequest {
   };
   /**
    * Opens the sealed inputs of the action (password, user data); undefined when there are none
-   * (already consumed). Plaintext stays in memory for the duration of the step only.
+   * (already consumed). Plaintext stays in memory for the duration of the pass only (opened once for the instances sharing it).
    */
-  secrets(): { password?: string; userData?: string } | undefined;
+  secrets(): Secrets | undefined;
 }
 
 export type StepResult =

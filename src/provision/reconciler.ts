@@ -16,6 +16,7 @@ import {
 import {
   type Driver,
   DriverPass,
+  type Secrets,
   type StepFaults,
   type StepRequest,
   type StepResult,
@@ -205,7 +206,8 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
   );
   renewer.unref();
 
-  function request(w: Work): StepRequest {
+  /** Instances created by one request share one ciphertext: opened once per pass (`opened`). */
+  function request(w: Work, opened: Map<string, Secrets>): StepRequest {
     const r = w.row;
     return {
       instanceId: r.id,
@@ -227,8 +229,12 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         extensionPrivateIp: r.extension_private_ip,
       },
       secrets: () => {
-        if (w.completion.set.secrets_sealed === null || r.secrets_sealed === null) return undefined;
-        return JSON.parse(deps.secrets.open(r.secrets_sealed)) as { password?: string; userData?: string };
+        const sealed = r.secrets_sealed;
+        if (w.completion.set.secrets_sealed === null || sealed === null) return undefined;
+        let secrets = opened.get(sealed);
+        if (secrets === undefined)
+          opened.set(sealed, (secrets = JSON.parse(deps.secrets.open(sealed)) as Secrets));
+        return { ...secrets };
       },
     };
   }
@@ -349,6 +355,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     }
     let active = works.filter((w) => w.active);
     const pass = new DriverPass();
+    const opened = new Map<string, Secrets>();
     while (active.length > 0) {
       const run: Work[] = [];
       const fired = await faults.checkAll(
@@ -362,7 +369,10 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       });
       let results: StepResult[];
       try {
-        results = await driver.runSteps(run.map(request), pass);
+        results = await driver.runSteps(
+          run.map((w) => request(w, opened)),
+          pass,
+        );
         if (results.length !== run.length)
           throw new Error(`driver ${driver.name} returned ${results.length} results for ${run.length} steps`);
       } catch (e) {

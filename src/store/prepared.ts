@@ -40,6 +40,19 @@ const run = <O>(db: Executor, c: Compiled, bind: (slot: string) => unknown) =>
     ) as CompiledQuery<O>,
   );
 
+/** `cache`'s statement for `key` (made when missing), kept as the most recently used of `max`. */
+function recent(cache: Map<string, Compiled>, key: string, max: number, make: () => Compiled): Compiled {
+  let c = cache.get(key);
+  if (c === undefined) {
+    c = make();
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+  } else {
+    cache.delete(key);
+  }
+  cache.set(key, c);
+  return c;
+}
+
 export interface PreparedQuery<P, O> {
   /** Every row. */
   all(db: Executor, values: P): Promise<O[]>;
@@ -77,21 +90,42 @@ export function prepared<P extends object, O>(
   };
 }
 
+/**
+ * Queries whose shape varies with a few things a call knows (which filters are given, how many
+ * ids a list holds): each shape compiled once, the most recent `maxShapes` kept. `key` must name
+ * everything the shape depends on; `build` gets the stand-ins of `prepared` and is called only
+ * for a shape not yet compiled.
+ */
+export function preparedShapes<P extends object, O>(maxShapes = 64) {
+  const compiled = new Map<string, Compiled>();
+  return {
+    async all(db: Executor, key: string, build: (p: P) => Compilable<O>, values: P): Promise<O[]> {
+      const k = `${isPostgres(db) ? 'pg' : 'sqlite'} ${key}`;
+      const c = recent(compiled, k, maxShapes, () => compile(build(slots as P)));
+      const named = values as Record<string, unknown>;
+      return (await run<O>(db, c, (slot) => named[slot] ?? null)).rows;
+    },
+  };
+}
+
 /** Compiled multi-row INSERTs by dialect, table, columns and row count; the most recent kept. */
 const inserts = new Map<string, Compiled>();
 const MAX_INSERT_SHAPES = 64;
-/**
- * Larger inserts are built each time: their rows cost SQLite far more than building the
- * statement, and one text per row count would fill the cache (and better-sqlite3's) with
- * statements used once.
- */
+/** Row counts of up to 16 are shapes of their own. */
 const MAX_PREPARED_ROWS = 16;
+/**
+ * More rows, inside a transaction, go in statements of 64 rows and a remainder of up to 16s:
+ * building a statement of hundreds of rows cost more than running it, and a shape per row count
+ * would fill the cache (and better-sqlite3's) with statements used once. Outside a transaction
+ * they stay one statement (built each time), so that they land or fail together.
+ */
+const CHUNK_ROWS = 64;
 
 /**
  * `insert into table (…) values (…), …` for rows that all define the same columns, compiled once
- * per shape (dialect, table, columns, number of rows up to 16) and kept among the last 64 shapes.
- * More rows, rows with differing columns, or a column left undefined go through the query
- * builder as before (there an undefined column is the column's default).
+ * per shape (dialect, table, columns, number of rows) and kept among the last 64 shapes. Rows
+ * with differing columns, a column left undefined, or more than 16 rows outside a transaction go
+ * through the query builder as before (there an undefined column is the column's default).
  */
 export async function insertValues<T extends keyof Database & string>(
   db: Executor,
@@ -107,25 +141,33 @@ export async function insertValues<T extends keyof Database & string>(
       keys.every((k, i) => k === columns[i] && (r as Record<string, unknown>)[k] !== undefined)
     );
   });
-  if (!uniform || rows.length > MAX_PREPARED_ROWS) {
+  if (!uniform || (rows.length > MAX_PREPARED_ROWS && !db.isTransaction)) {
     await db
       .insertInto(table)
       .values(rows as never)
       .execute();
     return;
   }
+  for (let i = 0; i < rows.length;) {
+    const n = rows.length - i >= CHUNK_ROWS ? CHUNK_ROWS : Math.min(rows.length - i, MAX_PREPARED_ROWS);
+    await insertShape(db, table, columns, rows.slice(i, (i += n)));
+  }
+}
+
+/** One prepared INSERT of `rows`, whose columns are `columns` in that order. */
+async function insertShape<T extends keyof Database & string>(
+  db: Executor,
+  table: T,
+  columns: readonly string[],
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
   const pg = isPostgres(db);
   const key = `${pg ? 'pg' : 'sqlite'} ${table} ${rows.length} ${columns.join(',')}`;
-  let c = inserts.get(key);
-  if (c === undefined) {
+  const c = recent(inserts, key, MAX_INSERT_SHAPES, () => {
     let n = 0;
     const shaped = rows.map(() => Object.fromEntries(columns.map((col) => [col, new Slot(String(n++))])));
-    c = compile(db.insertInto(table).values(shaped as never));
-    if (inserts.size >= MAX_INSERT_SHAPES) inserts.delete(inserts.keys().next().value as string);
-  } else {
-    inserts.delete(key);
-  }
-  inserts.set(key, c);
+    return compile(db.insertInto(table).values(shaped as never));
+  });
   const flat: unknown[] = [];
   for (const r of rows) for (const col of columns) flat.push((r as Record<string, unknown>)[col]);
   await run(db, c, (slot) => flat[Number(slot)]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertValues, prepared } from '../../src/store/prepared.js';
+import { insertValues, prepared, preparedShapes } from '../../src/store/prepared.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -87,9 +87,69 @@ describe('prepared queries: compiled once, bound per call (both databases)', () 
     expect(all.find((r) => r.token === 'other-order')?.response).toBe('{"t":"other-order"}');
   });
 
+  it('insertValues: more than 16 rows go in 64-row statements inside a transaction, in one outside', async () => {
+    const db = h.runtime.store.db;
+    const rows = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => row('g', `${prefix}-${i}`));
+    await h.runtime.store.transaction((tx) => insertValues(tx, 'idempotency_keys', rows(150, 'tx')));
+    const count = async (prefix: string) =>
+      (await tokensOf.all(db, { accountId: 'g', operation: 'op', n: 1000 })).filter((r) =>
+        r.token.startsWith(`${prefix}-`),
+      ).length;
+    expect(await count('tx')).toBe(150);
+    // A duplicate in the last chunk fails the transaction: the earlier chunks roll back with it.
+    const late = [...rows(99, 'dup'), row('g', 'dup-0')];
+    await expect(
+      h.runtime.store.transaction((tx) => insertValues(tx, 'idempotency_keys', late)),
+    ).rejects.toThrow();
+    expect(await count('dup')).toBe(0);
+    // Outside a transaction the rows are one statement: all or nothing by themselves.
+    await expect(
+      insertValues(db, 'idempotency_keys', [...rows(39, 'one'), row('g', 'one-0')]),
+    ).rejects.toThrow();
+    expect(await count('one')).toBe(0);
+    await insertValues(db, 'idempotency_keys', rows(40, 'one'));
+    expect(await count('one')).toBe(40);
+  });
+
   it('a duplicate key fails the statement and writes nothing of it', async () => {
     const db = h.runtime.store.db;
     await expect(insertValues(db, 'idempotency_keys', [row('e', 'e1'), row('e', 'e1')])).rejects.toThrow();
     expect(await tokensOf.all(db, { accountId: 'e', operation: 'op', n: 5 })).toEqual([]);
+  });
+
+  it('preparedShapes: one statement per shape key, each call bound to its own values', async () => {
+    const db = h.runtime.store.db;
+    await insertValues(db, 'idempotency_keys', [row('f', 'f1'), row('f', 'f2'), row('f', 'f3')]);
+    const byTokens = preparedShapes<Record<string, unknown>, { token: string }>(2);
+    let builds = 0;
+    const tokens = (list: string[]) =>
+      byTokens.all(
+        db,
+        String(list.length),
+        (p) => {
+          builds++;
+          return db
+            .selectFrom('idempotency_keys')
+            .select('token')
+            .where('account_id', '=', p.account as string)
+            .where(
+              'token',
+              'in',
+              list.map((_, k) => p[`t${k}`] as string),
+            )
+            .orderBy('token');
+        },
+        { account: 'f', ...Object.fromEntries(list.map((t, k) => [`t${k}`, t])) },
+      );
+    expect(await tokens(['f1'])).toEqual([{ token: 'f1' }]);
+    expect(await tokens(['f3'])).toEqual([{ token: 'f3' }]);
+    expect(await tokens(['f3', 'f2'])).toEqual([{ token: 'f2' }, { token: 'f3' }]);
+    expect(await tokens(['f1', 'nothing'])).toEqual([{ token: 'f1' }]);
+    expect(builds).toBe(2);
+    // A third shape pushes out the least recently used one (of two kept): it is built again.
+    expect(await tokens(['f1', 'f2', 'f3'])).toHaveLength(3);
+    expect(await tokens(['f2'])).toEqual([{ token: 'f2' }]);
+    expect(builds).toBe(4);
   });
 });

@@ -1,8 +1,8 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
-import { insertValues, prepared } from '../prepared.js';
+import { insertValues, prepared, preparedShapes } from '../prepared.js';
 import type { Database, InstanceEventsTable, InstancesTable } from '../tables.js';
-import { likeSubstring } from './like.js';
+import { likeMatches, likePattern } from './like.js';
 
 export type InstanceRow = InstancesTable;
 
@@ -137,31 +137,55 @@ export interface InstanceListQuery {
 
 const isUnfiltered = (q: InstanceListQuery): boolean => Object.values(q).every((v) => v === undefined);
 
-function conditions(q: InstanceListQuery, col: (c: string) => string): Expression<SqlBool>[] {
+/** Filters matched by equality: the query's field and the column. */
+const EQUALS = [
+  ['az', 'az_id'],
+  ['deviceType', 'device_type'],
+  ['subnetId', 'subnet_id'],
+  ['enableInternet', 'enable_internet'],
+  ['privateIp', 'private_ip'],
+  ['extensionPrivateIp', 'extension_private_ip'],
+  ['keypairId', 'keypair_id'],
+  ['interfaceMode', 'interface_mode'],
+  ['networkType', 'network_type'],
+] as const satisfies readonly (readonly [keyof InstanceListQuery, string])[];
+
+/**
+ * The filters' values by name (`id0`…, `status0`…, `name` as its LIKE pattern, the equality
+ * filters by column): what conditions() binds.
+ */
+function filterValues(q: InstanceListQuery): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  q.ids?.forEach((id, k) => (v[`id${k}`] = id));
+  q.statuses?.forEach((s, k) => (v[`status${k}`] = s));
+  if (q.name !== undefined) v.name = likePattern(q.name);
+  for (const [field, column] of EQUALS) if (q[field] !== undefined) v[column] = q[field];
+  return v;
+}
+
+/** What the text of conditions(q) depends on: which filters are given, and the lists' lengths. */
+const shapeOf = (q: InstanceListQuery): string =>
+  `${q.ids?.length ?? '-'} ${q.statuses?.length ?? '-'} ${q.name === undefined ? '-' : 'n'} ` +
+  EQUALS.map(([field]) => (q[field] === undefined ? '-' : 'y')).join('');
+
+/** The filters of `q` as conditions, their values taken from `p` (filterValues, or stand-ins). */
+function conditions(
+  q: InstanceListQuery,
+  col: (c: string) => string,
+  p: Record<string, unknown>,
+): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  const eq = (c: string, v: string | undefined) => {
-    if (v !== undefined) out.push(sql<SqlBool>`${sql.ref(col(c))} = ${v}`);
+  const inList = (c: string, n: number | undefined) => {
+    if (n === undefined) return;
+    const values = Array.from({ length: n }, (_, k) => sql`${p[`${c}${k}`]}`);
+    out.push(n === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${sql.ref(col(c))} in (${sql.join(values)})`);
   };
-  const inList = (c: string, vs: readonly string[] | undefined) => {
-    if (vs === undefined) return;
-    out.push(
-      vs.length === 0
-        ? sql<SqlBool>`1 = 0`
-        : sql<SqlBool>`${sql.ref(col(c))} in (${sql.join(vs.map((v) => sql`${v}`))})`,
-    );
-  };
-  inList('id', q.ids);
-  inList('status', q.statuses);
-  if (q.name !== undefined) out.push(likeSubstring(col('name'), q.name));
-  eq('az_id', q.az);
-  eq('device_type', q.deviceType);
-  eq('subnet_id', q.subnetId);
-  eq('enable_internet', q.enableInternet);
-  eq('private_ip', q.privateIp);
-  eq('extension_private_ip', q.extensionPrivateIp);
-  eq('keypair_id', q.keypairId);
-  eq('interface_mode', q.interfaceMode);
-  eq('network_type', q.networkType);
+  inList('id', q.ids?.length);
+  inList('status', q.statuses?.length);
+  if (q.name !== undefined) out.push(likeMatches(col('name'), p.name));
+  for (const [field, column] of EQUALS) {
+    if (q[field] !== undefined) out.push(sql<SqlBool>`${sql.ref(col(column))} = ${p[column]}`);
+  }
   return out;
 }
 
@@ -195,7 +219,7 @@ export async function listInstanceViews(
   q: InstanceListQuery,
   page: { offset: number; pageSize: number },
 ): Promise<{ rows: InstanceView[]; totalCount: number }> {
-  const where = conditions(q, (c) => `i.${c}`);
+  const where = conditions(q, (c) => `i.${c}`, filterValues(q));
   const pageIds = ownerPage(db, owner, where, page).select('i.id');
   const rowsQuery = views(db)
     .where('i.id', 'in', pageIds)
@@ -227,16 +251,31 @@ export async function listInstancePage(
   q: InstanceListQuery,
   page: { offset: number; pageSize: number },
 ): Promise<{ ids: string[]; totalCount: number; generation: number } | undefined> {
-  const where = conditions(q, (c) => `i.${c}`);
-  const total = isUnfiltered(q)
-    ? sql<number>`(select n from instance_counts where account_id = ${owner.accountId} and region_id = ${owner.regionId})`
-    : sql<number>`(select count(*) from instances as c where c.account_id = ${owner.accountId} and c.region_id = ${owner.regionId} and ${sql.join(
-        conditions(q, (c) => `c.${c}`).map((e) => sql`(${e})`),
-        sql` and `,
-      )})`;
-  const rows = await ownerPage(db, owner, where, page)
-    .select(['i.id', sql<number>`(select n from read_generation where id = 1)`.as('g'), total.as('total')])
-    .execute();
+  const build = (p: Record<string, unknown>) => {
+    const pageOwner = { accountId: p.accountId as string, regionId: p.regionId as string };
+    const total = isUnfiltered(q)
+      ? sql<number>`(select n from instance_counts where account_id = ${p.accountId} and region_id = ${p.regionId})`
+      : sql<number>`(select count(*) from instances as c where c.account_id = ${p.accountId} and c.region_id = ${p.regionId} and ${sql.join(
+          conditions(q, (c) => `c.${c}`, p).map((e) => sql`(${e})`),
+          sql` and `,
+        )})`;
+    return ownerPage(
+      db,
+      pageOwner,
+      conditions(q, (c) => `i.${c}`, p),
+      {
+        offset: p.offset as number,
+        pageSize: p.pageSize as number,
+      },
+    ).select(['i.id', sql<number>`(select n from read_generation where id = 1)`.as('g'), total.as('total')]);
+  };
+  const rows = await pageOfIds.all(db, shapeOf(q), build, {
+    ...filterValues(q),
+    accountId: owner.accountId,
+    regionId: owner.regionId,
+    offset: page.offset,
+    pageSize: page.pageSize,
+  });
   if (rows.length === 0) return undefined;
   return {
     ids: rows.map((r) => r.id),
@@ -244,12 +283,18 @@ export async function listInstancePage(
     generation: Number(rows[0].g),
   };
 }
+const pageOfIds = preparedShapes<Record<string, unknown>, { id: string; g: number; total: number }>();
 
 /**
  * The views of the owner's instances among `ids`, in no order. On SQLite also the read
  * generation of the snapshot they were read from (migration 0002); undefined when none was found,
  * and on PostgreSQL.
  */
+const viewsById = preparedShapes<
+  Record<string, unknown>,
+  InstanceView & { read_generation: number | null }
+>();
+
 export async function getInstanceViews(
   db: Executor,
   owner: Owner,
@@ -259,14 +304,24 @@ export async function getInstanceViews(
   // By primary key only: with the owner's columns in the WHERE, SQLite walks the owner's index
   // (every instance of the account, ~30 ms at 100,000) instead of looking the ids up. The
   // owner is checked on the rows instead.
-  const rows = await views(db)
-    .select(
-      isPostgres(db)
-        ? sql<number | null>`null`.as('read_generation')
-        : sql<number | null>`(select n from read_generation where id = 1)`.as('read_generation'),
-    )
-    .where('i.id', 'in', ids)
-    .execute();
+  const build = (p: Record<string, unknown>) =>
+    views(db)
+      .select(
+        isPostgres(db)
+          ? sql<number | null>`null`.as('read_generation')
+          : sql<number | null>`(select n from read_generation where id = 1)`.as('read_generation'),
+      )
+      .where(
+        'i.id',
+        'in',
+        ids.map((_, k) => p[`id${k}`] as string),
+      );
+  const rows = await viewsById.all(
+    db,
+    String(ids.length),
+    build,
+    Object.fromEntries(ids.map((id, k) => [`id${k}`, id])),
+  );
   const g = rows[0]?.read_generation;
   const generation = g === undefined || g === null ? undefined : Number(g);
   return {

@@ -17,7 +17,14 @@ import Database from 'better-sqlite3';
 import { apiClient } from './lib/api.mjs';
 import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
-import { edcpsArgs, freePort, serverEnv, startBareFastify, startProcess } from './lib/server.mjs';
+import {
+  cpuSecondsOf,
+  edcpsArgs,
+  freePort,
+  serverEnv,
+  startBareFastify,
+  startProcess,
+} from './lib/server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
@@ -39,16 +46,17 @@ const cat = writeBenchCatalog(ROOT, work, STORED + 200_000);
 const sign = signerFor(signRequest, creds, cat.regionId);
 const R = `/v1/regions/${cat.regionId}`;
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-const cpuOf = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 /** A load against process `p` (1 s warm-up), with the server's CPU microseconds per request. */
 const measure = async (p, o) => {
-  const before = cpuOf(p.pid);
-  const r = await measureLoad({ connections: 10, seconds: SECONDS, warmupSeconds: 1, url: p.url, ...o });
-  return { ...r, cpuUs: ((cpuOf(p.pid) - before) / (r.rps * (SECONDS + 1))) * 1e6 };
+  const r = await measureLoad({
+    connections: 10,
+    seconds: SECONDS,
+    warmupSeconds: 1,
+    url: p.url,
+    cpuOf: () => cpuSecondsOf(p.pid),
+    ...o,
+  });
+  return { ...r, cpuUs: r.cpuUsPerRequest };
 };
 
 // The baseline first, then edcps with the same three loads.

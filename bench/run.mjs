@@ -23,6 +23,7 @@ import {
   edcpsArgs,
   freePort,
   serverEnv as benchServerEnv,
+  cpuSecondsOf,
   startBareFastify,
   startProcess,
 } from './lib/server.mjs';
@@ -58,7 +59,16 @@ const logDir = path.join(ROOT, '.bench-tmp');
 const profileDir = PROFILE ? path.join(logDir, 'profiles') : undefined;
 fs.mkdirSync(profileDir ?? logDir, { recursive: true });
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const load = (o) => measureLoad({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, ...o });
+/** The process behind each URL measured: loads report its CPU time per request. */
+const pids = new Map();
+const load = (o) =>
+  measureLoad({
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP,
+    cpuOf: pids.has(o.url) ? () => cpuSecondsOf(pids.get(o.url)) : undefined,
+    ...o,
+  });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const results = {
@@ -78,6 +88,7 @@ const serverEnv = (dataDir, port, extra = {}) => benchServerEnv(dataDir, port, c
 async function startEdcps(name, env) {
   const port = Number(env.EDCPS_PORT);
   const p = await startProcess({ name, args: edcpsArgs(ROOT), env, port, logDir, profileDir });
+  pids.set(p.url, p.pid);
   log(`${name} ready in ${Math.round(p.startupMs)} ms (pid ${p.pid})`);
   return p;
 }
@@ -94,6 +105,7 @@ async function stopAndProfile(p) {
 //    measured right next to each edcps figure (same rounds, medians): this machine's speed drifts
 //    with its neighbours' load, so a baseline taken minutes apart would skew the ratio.
 const bare = await startBareFastify(ROOT, logDir);
+pids.set(bare.url, bare.pid);
 const bareSign = signerFor(signRequest, creds, 'cn-east-tz1');
 const bareGet = (p, query = '') => load({ url: bare.url, method: 'GET', path: p, query, sign: bareSign });
 const barePutBody = () =>

@@ -12,6 +12,9 @@ import autocannon from 'autocannon';
  * A mix of requests: `next()` gives each request's `{ kind, method, path, query?, body? }`; the
  * result's `byKind` counts the requests of each kind sent during the measurement (the requests
  * still in flight at its end, at most one per connection, are among them).
+ *
+ * `cpuOf()` (optional): the server's CPU seconds so far; then `cpuUsPerRequest` is the server's
+ * CPU time during the measurement per request answered in it (provisioning in process included).
  */
 export async function measureLoad({
   url,
@@ -25,6 +28,7 @@ export async function measureLoad({
   connections = 10,
   seconds = 10,
   warmupSeconds = 3,
+  cpuOf,
 }) {
   const host = new URL(url).host;
   let byKind = {};
@@ -69,7 +73,9 @@ export async function measureLoad({
   };
   if (warmupSeconds > 0) check(await run(warmupSeconds), 'warm-up');
   byKind = {};
+  const cpuBefore = cpuOf?.();
   const r = await run(seconds);
+  const cpuSeconds = cpuOf === undefined ? undefined : cpuOf() - cpuBefore;
   check(r, 'measurement');
   return {
     ...(next ? { byKind, seconds } : {}),
@@ -78,6 +84,7 @@ export async function measureLoad({
     latencyMeanMs: r.latency.average,
     latencyP50Ms: r.latency.p50,
     latencyP99Ms: r.latency.p99,
+    ...(cpuSeconds === undefined ? {} : { cpuUsPerRequest: (cpuSeconds * 1e6) / r.requests.total }),
   };
 }
 

@@ -12,6 +12,9 @@ function rows(r) {
   const pct = (v) => `${(100 * v).toFixed(1)} %`;
   const rps = (v) => `${Math.round(v.rps)} req/s`;
   const lat = (v) => `${v.latencyMeanMs.toFixed(2)} ms mean, ${v.latencyP99Ms.toFixed(1)} ms p99`;
+  // The server's CPU per request answered (provisioning in process included): where a rate's time went.
+  const cpu = (v) =>
+    v.cpuUsPerRequest === undefined ? '' : `; server CPU ${Math.round(v.cpuUsPerRequest)} µs/request`;
   const out = [];
   const add = (target, measure, value, baseline, figure, goal, met) =>
     out.push({ target, measure, value, baseline, figure, goal, met });
@@ -20,7 +23,7 @@ function rows(r) {
   add(
     '1',
     `createInstances, count 1, signed, new clientToken each: ${n} vs ${r.storedAtCreate1k} stored`,
-    `${rps(m.createFull)} vs ${rps(m.create1k)}; ${lat(m.createFull)}`,
+    `${rps(m.createFull)} vs ${rps(m.create1k)}; ${lat(m.createFull)}${cpu(m.createFull)}${cpu(m.create1k) && ` (${Math.round(m.create1k.cpuUsPerRequest)} at ${r.storedAtCreate1k})`}`,
     '',
     `× ${x.createGrowth.toFixed(2)}`,
     '≥ × 0.8',
@@ -38,7 +41,7 @@ function rows(r) {
   add(
     '2',
     `createInstances, count 10 (${n} stored): instances created per second vs the count-1 rate`,
-    `${Math.round(10 * m.create10Full.rps)} instances/s (${rps(m.create10Full)}; ${lat(m.create10Full)}) vs ${Math.round(m.createFull.rps)}/s`,
+    `${Math.round(10 * m.create10Full.rps)} instances/s (${rps(m.create10Full)}; ${lat(m.create10Full)}${cpu(m.create10Full)}) vs ${Math.round(m.createFull.rps)}/s`,
     '',
     `× ${x.count10.toFixed(2)}`,
     '≥ × 4',
@@ -47,7 +50,7 @@ function rows(r) {
   add(
     '3',
     `mixed load (${n} stored): 95 % reads (describeInstance, describeInstances page of 20, alternately), 5 % createInstances; the reads' rate, bare Fastify answering the same bytes to the same sequence`,
-    `${Math.round(r.mixedReadsPerSecond)} reads/s (${rps(m.mixedFull)} in all; ${lat(m.mixedFull)})`,
+    `${Math.round(r.mixedReadsPerSecond)} reads/s (${rps(m.mixedFull)} in all; ${lat(m.mixedFull)}${cpu(m.mixedFull)})`,
     `${Math.round(r.bareMixedReadsPerSecond)} reads/s`,
     pct(x.mixedReads),
     '≥ 25 %',

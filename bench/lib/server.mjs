@@ -46,6 +46,12 @@ async function waitHealthy(url, since, child, timeoutMs) {
   }
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc. */
+export function cpuSecondsOf(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** Peak (VmHWM) and current (VmRSS) resident set of a process, MiB, from /proc. */
 export function memoryOf(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

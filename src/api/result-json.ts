@@ -48,7 +48,11 @@ function modelSerializer(schema: JsonSchema) {
   return (model: object): Buffer => {
     let json = of.get(model);
     if (json === undefined) {
-      json = Buffer.from(stringify(model));
+      // A buffer of its own: a small Buffer.from shares an 8 KiB slab, which one kept model
+      // would hold in memory whole.
+      const text = stringify(model);
+      json = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+      json.write(text);
       of.set(model, json);
     }
     return json;
@@ -59,16 +63,18 @@ const COMMA = Buffer.from(',');
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /**
- * The JSON of a result, as UTF-8 bytes, exactly as `stringify` (the result schema's serialiser)
- * writes it. Model objects answered from memory (an instance's wire model, shared by
- * describeInstance and by every page it is on) are the same objects from answer to answer: their
- * JSON is kept with each object, so a page rebuilt because one instance on it changed serialises
- * that one instance, not twenty. Results are never modified once returned (the router's rule),
- * and neither are the models they hold.
+ * The JSON of a result, as UTF-8 bytes in parts (to be concatenated), exactly as `stringify`
+ * (the result schema's serialiser) writes it. Model objects answered from memory (an instance's
+ * wire model, shared by describeInstance and by every page it is on) are the same objects from
+ * answer to answer: their JSON is kept with each object, so a page rebuilt because one instance
+ * on it changed serialises that one instance, not twenty, and the parts of a kept answer are
+ * mostly references to JSON kept already. Results are never modified once returned (the
+ * router's rule), and neither are the models they hold.
  */
-export function resultJson(result: JsonSchema, stringify: Stringify): (value: unknown) => Buffer {
+export function resultJson(result: JsonSchema, stringify: Stringify): (value: unknown) => Buffer[] {
+  const whole = (value: unknown) => [Buffer.from(stringify(value))];
   const models = modelsOf(result);
-  if (models === undefined) return (value) => Buffer.from(stringify(value));
+  if (models === undefined) return whole;
   const model = modelSerializer(models.schema);
   const { field, kind } = models;
   if (kind === 'object') {
@@ -76,7 +82,7 @@ export function resultJson(result: JsonSchema, stringify: Stringify): (value: un
     const tail = Buffer.from('}');
     return (value) => {
       const m = (value as Record<string, unknown>)[field];
-      return isObject(m) ? Buffer.concat([head, model(m), tail]) : Buffer.from(stringify(value));
+      return isObject(m) ? [head, model(m), tail] : whole(value);
     };
   }
   // The result with an empty list, then the models' JSON put into it: `"field":[]` occurs once,
@@ -84,7 +90,7 @@ export function resultJson(result: JsonSchema, stringify: Stringify): (value: un
   const empty = `${JSON.stringify(field)}:[]`;
   return (value) => {
     const list = (value as Record<string, unknown>)[field];
-    if (!Array.isArray(list) || !list.every(isObject)) return Buffer.from(stringify(value));
+    if (!Array.isArray(list) || !list.every(isObject)) return whole(value);
     const outer = stringify({ ...(value as object), [field]: [] });
     const at = outer.indexOf(empty) + empty.length - 1;
     const parts: Buffer[] = [Buffer.from(outer.slice(0, at))];
@@ -93,6 +99,6 @@ export function resultJson(result: JsonSchema, stringify: Stringify): (value: un
       parts.push(model(m));
     });
     parts.push(Buffer.from(outer.slice(at)));
-    return Buffer.concat(parts);
+    return parts;
   };
 }

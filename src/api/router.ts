@@ -170,11 +170,12 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
   };
 
   /**
-   * Results answered from memory are the same object each time: their JSON, as UTF-8 bytes, is
-   * kept with them (released with the object), so a cached read is neither serialised nor
-   * encoded again, and the response goes out as a Buffer (its length known without a scan).
+   * Results answered from memory are the same object each time: their JSON, as UTF-8 bytes in
+   * parts (result-json.ts), is kept with them (released with the object), so a cached read is
+   * neither serialised nor encoded again, and the response goes out as one Buffer (its length
+   * known without a scan).
    */
-  const serialized = new WeakMap<object, Buffer>();
+  const serialized = new WeakMap<object, Buffer[]>();
   const RESULT = Buffer.from(',"result":');
   const END = Buffer.from('}');
 
@@ -247,7 +248,12 @@ export function registerApi(app: FastifyInstance, opts: ApiOptions): void {
           serialized.set(value, json);
         }
         void reply.type('application/json; charset=utf-8');
-        return Buffer.concat([Buffer.from(`{"requestId":${JSON.stringify(request.id)}`), RESULT, json, END]);
+        return Buffer.concat([
+          Buffer.from(`{"requestId":${JSON.stringify(request.id)}`),
+          RESULT,
+          ...json,
+          END,
+        ]);
       },
     });
   }

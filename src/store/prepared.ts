@@ -108,6 +108,39 @@ export function preparedShapes<P extends object, O>(maxShapes = 64) {
   };
 }
 
+/**
+ * A query over a list of values (`where id in (…)`), compiled once per list length rounded up to
+ * a power of two: the list is padded with its last value, which `in` ignores, so the lengths a
+ * pass or a page happens to have make a handful of statements, not one each. Longer lists run in
+ * parts of `maxLength`. `build` gets the list's stand-ins and those of `values`; `shape` names
+ * whatever else the statement's text depends on (the columns an update sets).
+ */
+export function preparedList<P extends object, O>(
+  build: (db: Executor, list: readonly unknown[], p: P, shape: string) => Compilable<O>,
+  maxLength = 512,
+) {
+  const shapes = preparedShapes<Record<string, unknown>, O>();
+  return async (db: Executor, list: readonly unknown[], values: P, shape = ''): Promise<O[]> => {
+    const out: O[] = [];
+    for (let i = 0; i < list.length; i += maxLength) {
+      const part = list.slice(i, i + maxLength);
+      const n = 2 ** Math.ceil(Math.log2(part.length));
+      const named: Record<string, unknown> = { ...(values as Record<string, unknown>) };
+      for (let k = 0; k < n; k++) named[`in${k}`] = part[Math.min(k, part.length - 1)];
+      const stands = (p: Record<string, unknown>) => Array.from({ length: n }, (_, k) => p[`in${k}`]);
+      out.push(
+        ...(await shapes.all(
+          db,
+          `${n} ${shape}`,
+          (p) => build(db, stands(p), p as unknown as P, shape),
+          named,
+        )),
+      );
+    }
+    return out;
+  };
+}
+
 /** Compiled multi-row INSERTs by dialect, table, columns and row count; the most recent kept. */
 const inserts = new Map<string, Compiled>();
 const MAX_INSERT_SHAPES = 64;

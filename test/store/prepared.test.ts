@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertValues, prepared, preparedShapes } from '../../src/store/prepared.js';
+import { insertValues, prepared, preparedList, preparedShapes } from '../../src/store/prepared.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -151,5 +151,44 @@ describe('prepared queries: compiled once, bound per call (both databases)', () 
     expect(await tokens(['f1', 'f2', 'f3'])).toHaveLength(3);
     expect(await tokens(['f2'])).toEqual([{ token: 'f2' }]);
     expect(builds).toBe(4);
+  });
+
+  it('preparedList: lists padded to a power of two share a statement; longer lists run in parts', async () => {
+    const db = h.runtime.store.db;
+    await insertValues(
+      db,
+      'idempotency_keys',
+      Array.from({ length: 12 }, (_, i) => row('l', `l${String(i).padStart(2, '0')}`)),
+    );
+    let builds = 0;
+    const marked = preparedList((db, tokens, p: { account: string; response: string }) => {
+      builds++;
+      return db
+        .updateTable('idempotency_keys')
+        .set({ response: p.response })
+        .where('account_id', '=', p.account)
+        .where('token', 'in', tokens as string[])
+        .returning('token');
+    }, 8);
+    const tokens = (...ks: number[]) => ks.map((k) => `l${String(k).padStart(2, '0')}`);
+    const sorted = (rows: { token: string }[]) => rows.map((r) => r.token).sort();
+    // 3 and 4 values: one statement of 4 (the 3 padded with a repeat, which updates nothing twice).
+    expect(sorted(await marked(db, tokens(0, 1, 2), { account: 'l', response: 'a' }))).toEqual(
+      tokens(0, 1, 2),
+    );
+    expect(sorted(await marked(db, tokens(3, 4, 5, 6), { account: 'l', response: 'b' }))).toEqual(
+      tokens(3, 4, 5, 6),
+    );
+    expect(builds).toBe(1);
+    // 11 values with parts of 8: a part of 8 and a part of 3 (padded to 4, already built).
+    expect(
+      sorted(await marked(db, tokens(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10), { account: 'l', response: 'c' })),
+    ).toEqual(tokens(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10));
+    expect(builds).toBe(2);
+    // The values bound are each call's: another account's rows are untouched.
+    expect(await marked(db, tokens(11), { account: 'other', response: 'd' })).toEqual([]);
+    const all = await tokensOf.all(db, { accountId: 'l', operation: 'op', n: 20 });
+    expect(all.filter((r) => r.response === 'c')).toHaveLength(11);
+    expect(all.find((r) => r.token === 'l11')?.response).toBe('{"t":"l11"}');
   });
 });

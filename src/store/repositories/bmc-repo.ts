@@ -1,4 +1,5 @@
 import { type Executor, isPostgres } from '../db.js';
+import { preparedList } from '../prepared.js';
 
 /** What a driver needs of a driven device: where its BMC is, and its step journal. */
 export interface DrivenDeviceRow {
@@ -62,19 +63,16 @@ export async function findDrivenDevice(
 
 /** Which driver each device uses ('' = simulated), for routing a batch of steps. */
 export async function driversOf(db: Executor, deviceIds: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const ids = [...new Set(deviceIds)];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('devices')
-      .select(['id', 'bmc_driver'])
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('bmc_driver', '!=', '')
-      .execute();
-    for (const r of rows) out.set(r.id, r.bmc_driver);
-  }
-  return out;
+  const rows = await bmcDrivers(db, [...new Set(deviceIds)], {});
+  return new Map(rows.map((r) => [r.id, r.bmc_driver]));
 }
+const bmcDrivers = preparedList((db, ids) =>
+  db
+    .selectFrom('devices')
+    .select(['id', 'bmc_driver'])
+    .where('id', 'in', ids as string[])
+    .where('bmc_driver', '!=', ''),
+);
 
 /**
  * Takes the command lock of one BMC until `until` (ms), unless another holder's lease is still

@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
-import { insertValues, prepared, preparedShapes } from '../prepared.js';
+import { insertValues, prepared, preparedList, preparedShapes } from '../prepared.js';
 import type { Database, InstanceEventsTable, InstancesTable } from '../tables.js';
 import { likeMatches, likePattern } from './like.js';
 
@@ -285,16 +285,24 @@ export async function listInstancePage(
 }
 const pageOfIds = preparedShapes<Record<string, unknown>, { id: string; g: number; total: number }>();
 
+/** One statement, so one snapshot, for any list a page makes (pages hold at most 100). */
+const viewsById = preparedList(
+  (db, ids) =>
+    views(db)
+      .select(
+        isPostgres(db)
+          ? sql<number | null>`null`.as('read_generation')
+          : sql<number | null>`(select n from read_generation where id = 1)`.as('read_generation'),
+      )
+      .where('i.id', 'in', ids as string[]),
+  4096,
+);
+
 /**
  * The views of the owner's instances among `ids`, in no order. On SQLite also the read
  * generation of the snapshot they were read from (migration 0002); undefined when none was found,
  * and on PostgreSQL.
  */
-const viewsById = preparedShapes<
-  Record<string, unknown>,
-  InstanceView & { read_generation: number | null }
->();
-
 export async function getInstanceViews(
   db: Executor,
   owner: Owner,
@@ -304,24 +312,7 @@ export async function getInstanceViews(
   // By primary key only: with the owner's columns in the WHERE, SQLite walks the owner's index
   // (every instance of the account, ~30 ms at 100,000) instead of looking the ids up. The
   // owner is checked on the rows instead.
-  const build = (p: Record<string, unknown>) =>
-    views(db)
-      .select(
-        isPostgres(db)
-          ? sql<number | null>`null`.as('read_generation')
-          : sql<number | null>`(select n from read_generation where id = 1)`.as('read_generation'),
-      )
-      .where(
-        'i.id',
-        'in',
-        ids.map((_, k) => p[`id${k}`] as string),
-      );
-  const rows = await viewsById.all(
-    db,
-    String(ids.length),
-    build,
-    Object.fromEntries(ids.map((id, k) => [`id${k}`, id])),
-  );
+  const rows = await viewsById(db, ids, {});
   const g = rows[0]?.read_generation;
   const generation = g === undefined || g === null ? undefined : Number(g);
   return {
@@ -388,15 +379,15 @@ export async function renewLeases(
   ids: readonly string[],
   until: number,
 ): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db
-      .updateTable('instances')
-      .set({ lease_until: until })
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('lease_owner', '=', owner)
-      .execute();
-  }
+  await leasesRenewed(db, ids, { owner, until });
 }
+const leasesRenewed = preparedList((db, ids, p: { owner: string; until: number }) =>
+  db
+    .updateTable('instances')
+    .set({ lease_until: p.until })
+    .where('id', 'in', ids as string[])
+    .where('lease_owner', '=', p.owner),
+);
 
 /** What a worker writes after running steps of an instance it holds. */
 export interface StepProgress {
@@ -452,21 +443,32 @@ export async function saveProgressMany(
   tx: Executor,
   p: Omit<StepProgress, 'id'> & { ids: readonly string[] },
 ): Promise<Set<string>> {
-  const done = new Set<string>();
-  for (let i = 0; i < p.ids.length; i += 500) {
-    const rows = await tx
-      .updateTable('instances')
-      .set({ ...p.set, lease_owner: null, lease_until: null })
-      .where('id', 'in', p.ids.slice(i, i + 500))
-      .where('lease_owner', '=', p.owner)
-      .where('action', '=', p.fromAction)
-      .where('step', '=', p.fromStep)
-      .returning('id')
-      .execute();
-    for (const r of rows) done.add(r.id);
-  }
-  return done;
+  const columns = Object.keys(p.set) as (keyof typeof p.set)[];
+  const values: Record<string, unknown> = { owner: p.owner, fromAction: p.fromAction, fromStep: p.fromStep };
+  for (const c of columns) values[`set_${c}`] = p.set[c];
+  const rows = await progressOf(tx, p.ids, values, columns.join(','));
+  return new Set(rows.map((r) => r.id));
 }
+/** The shape is the columns set, comma-separated; their values are `set_<column>`. */
+const progressOf = preparedList((db, ids, p: Record<string, unknown>, columns) =>
+  db
+    .updateTable('instances')
+    .set({
+      ...Object.fromEntries(
+        columns
+          .split(',')
+          .filter((c) => c !== '')
+          .map((c) => [c, p[`set_${c}`]]),
+      ),
+      lease_owner: null,
+      lease_until: null,
+    })
+    .where('id', 'in', ids as string[])
+    .where('lease_owner', '=', p.owner as string)
+    .where('action', '=', p.fromAction as string)
+    .where('step', '=', p.fromStep as string)
+    .returning('id'),
+);
 
 /** Deletes a held instance row (end of delete); false when the lease was lost meanwhile. */
 export async function deleteHeldInstance(
@@ -485,15 +487,15 @@ export async function deleteHeldInstance(
 
 /** Gives claimed rows back untouched (a pass that could not run them). */
 export async function releaseLeases(db: Executor, owner: string, ids: readonly string[]): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
-    await db
-      .updateTable('instances')
-      .set({ lease_owner: null, lease_until: null })
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('lease_owner', '=', owner)
-      .execute();
-  }
+  await leasesReleased(db, ids, { owner });
 }
+const leasesReleased = preparedList((db, ids, p: { owner: string }) =>
+  db
+    .updateTable('instances')
+    .set({ lease_owner: null, lease_until: null })
+    .where('id', 'in', ids as string[])
+    .where('lease_owner', '=', p.owner),
+);
 
 export async function insertEvents(tx: Executor, events: readonly Omit<InstanceEventsTable, 'id'>[]) {
   for (let i = 0; i < events.length; i += 500) {

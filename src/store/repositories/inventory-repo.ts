@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
-import { prepared } from '../prepared.js';
+import { prepared, preparedShapes } from '../prepared.js';
 
 /**
  * Physical inventory: devices and the public IP pool. Allocation takes rows with
@@ -22,22 +22,35 @@ export async function allocateDevices(
       await allocateOne.run(tx, { id: chunk[0]!.id, instanceId: instanceIds[i]! });
       continue;
     }
-    const whens = chunk.map((d, j) => sql`WHEN ${d.id} THEN ${instanceIds[i + j]}`);
-    await tx
+    const values: Record<string, unknown> = {};
+    chunk.forEach((d, j) => {
+      values[`d${j}`] = d.id;
+      values[`i${j}`] = instanceIds[i + j];
+    });
+    await devicesAllocated.all(tx, String(chunk.length), (p) => allocateChunk(tx, p, chunk.length), values);
+  }
+  return free.map((d) => d.id);
+}
+
+const devicesAllocated = preparedShapes<Record<string, unknown>, never>();
+
+/** Devices `d0`… given to instances `i0`… in one statement (a CASE per device). */
+function allocateChunk(tx: Executor, p: Record<string, unknown>, n: number) {
+  const whens = Array.from({ length: n }, (_, j) => sql`WHEN ${p[`d${j}`]} THEN ${p[`i${j}`]}`);
+  return (
+    tx
       .updateTable('devices')
       .set({ status: 'allocated', instance_id: sql<string>`CASE id ${sql.join(whens, sql` `)} END` })
       .where(
         'id',
         'in',
-        chunk.map((d) => d.id),
+        Array.from({ length: n }, (_, j) => p[`d${j}`] as string),
       )
       // status is NOT NULL: the same test as `status = 'available'`, but one SQLite cannot answer
       // from an index — with `status = ?` it walks devices_status_listing (every available device,
       // ~100 ms at 50,000) instead of looking the listed ids up by primary key (~0.15 ms).
       .where(sql<string>`coalesce(status, '')`, '=', 'available')
-      .execute();
-  }
-  return free.map((d) => d.id);
+  );
 }
 
 const freeDevices = prepared((db, p: { regionId: string; azId: string; deviceType: string; n: number }) =>

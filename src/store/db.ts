@@ -17,6 +17,7 @@ import {
 import { type Dialect, dialectOf, sqlitePath } from './dialect.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { groupCommit } from './group-commit.js';
+import { NO_NONCE_LOG, type NonceLog, openNonceFiles } from './nonce-files.js';
 import type { Database } from './tables.js';
 
 export type Db = Kysely<Database>;
@@ -130,14 +131,6 @@ function objectRows(stmt: SqliteDatabase.Statement) {
 }
 
 /**
- * Writes that can change neither what the caches read (no trigger, no foreign key: nothing
- * moves the read generation) nor `data_version` (own writes never do): appending nonces, once
- * per event-loop turn on every signed request. Not forgetting the turn's reading for them spares
- * a query per turn.
- */
-const NEUTRAL_WRITE = /^insert into nonce_log \(/;
-
-/**
  * better-sqlite3 compiles a statement on every prepare(); Kysely prepares per query. The same
  * few hundred SQL texts recur, so compiled statements are kept, least recently used dropped first.
  * Safe because Kysely runs one query at a time on the connection. `wrote` is told after every
@@ -168,12 +161,6 @@ function withStatementCache(
       iterate: (parameters) => rows.iterate(parameters),
     };
   };
-  const unwatched = (stmt: SqliteDatabase.Statement): SqliteStatement => ({
-    reader: false,
-    all: (parameters) => stmt.all(parameters),
-    run: (parameters) => stmt.run(parameters),
-    iterate: (parameters) => stmt.iterate(parameters),
-  });
   const watched = (stmt: SqliteDatabase.Statement): SqliteStatement => {
     const rows = stmt.reader ? objectRows(stmt) : undefined;
     return {
@@ -209,12 +196,7 @@ function withStatementCache(
         return stmt;
       }
       const prepared = db.prepare(text);
-      stmt =
-        /^\s*select\b/i.test(text) && prepared.reader
-          ? reading(prepared)
-          : NEUTRAL_WRITE.test(text)
-            ? unwatched(prepared)
-            : watched(prepared);
+      stmt = /^\s*select\b/i.test(text) && prepared.reader ? reading(prepared) : watched(prepared);
       if (text.length > maxText) return stmt;
       while (cache.size > 0 && (cache.size >= max || chars + text.length > maxChars)) {
         const oldest = cache.keys().next().value as string;
@@ -345,6 +327,12 @@ export interface Store {
    * serving process; undefined where there is nothing to do (PostgreSQL, in-memory).
    */
   checkpointInBackground(onError: (message: string) => void): Checkpointer | undefined;
+  /**
+   * SQLite file: the nonce digests this process accepted, in files beside the database
+   * (store/nonce-files.ts). Keeps nothing in memory (an in-memory database) and on PostgreSQL
+   * (seen_nonces decides there).
+   */
+  readonly nonceLog: NonceLog;
   close(): Promise<void>;
 }
 
@@ -403,6 +391,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
   let readChanges: Store['readChanges'] = () => undefined;
   let transaction: Store['transaction'];
   let checkpointInBackground: Store['checkpointInBackground'] = () => undefined;
+  let nonceLog = NO_NONCE_LOG;
   if (dialect === 'postgres') {
     const pool = new (loadPg().Pool)({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // A dropped idle connection must not crash the process; the pool replaces it.
@@ -441,6 +430,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     });
     transaction = groupCommit(db, () => sqlite.inTransaction);
     if (file !== ':memory:') {
+      nonceLog = openNonceFiles(`${path.resolve(file)}-nonces`);
       checkpointInBackground = (onError) => {
         // The backstop: ten times SQLite's default, used only if the thread falls behind.
         sqlite.pragma('wal_autocheckpoint = 10000');
@@ -459,7 +449,11 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     readGeneration: () => readGeneration(),
     readChanges: (since, through) => readChanges(since, through),
     checkpointInBackground: (onError) => checkpointInBackground(onError),
-    close: () => db.destroy(),
+    nonceLog,
+    close: () => {
+      nonceLog.close();
+      return db.destroy();
+    },
   };
 }
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../store/db.js';
-import type { NonceLogTable } from '../../store/tables.js';
+import type { NonceRecord } from '../../store/nonce-files.js';
 import { perStore } from '../per-store.js';
 import {
   type NonceRow,
-  appendNonceLog,
   liveNonceLog,
   liveSeenNonces,
   purgeNonces,
@@ -187,14 +186,16 @@ class DigestSet {
 
 /**
  * SQLite, whose database file one server process owns: replays are refused from memory, and
- * every nonce's digest is appended to nonce_log (migration 0004) before its request proceeds, so
- * the memory is rebuilt from the log after a restart or a crash.
+ * every nonce's digest is appended to the store's nonce log (files beside the database,
+ * store/nonce-files.ts) before its request proceeds, so the memory is rebuilt from the log after
+ * a restart or a crash. Digests logged in the nonce_log table (migration 0004; before the files)
+ * are read too, while their window lasts.
  */
-class LocalLedger extends BatchingLedger<NonceLogTable> {
+class LocalLedger extends BatchingLedger<NonceRecord> {
   private readonly seen = new DigestSet();
   private loaded: Promise<void> | undefined;
 
-  constructor(private readonly db: Store['db']) {
+  constructor(private readonly storage: Pick<Store, 'db' | 'nonceLog'>) {
     super();
   }
 
@@ -212,27 +213,29 @@ class LocalLedger extends BatchingLedger<NonceLogTable> {
     }
   }
 
-  protected async store(batch: readonly NonceLogTable[]): Promise<Set<NonceLogTable>> {
+  protected store(batch: readonly NonceRecord[]): Promise<Set<NonceRecord>> {
     // Duplicates never get here: remember() refused them from memory.
-    await appendNonceLog(this.db, batch);
-    return new Set(batch);
+    this.storage.nonceLog.append(batch);
+    return Promise.resolve(new Set(batch));
   }
 
   async purge(now: number): Promise<void> {
     this.seen.purge(now);
-    await purgeNonces(this.db, now, true);
+    this.storage.nonceLog.purge(now);
+    await purgeNonces(this.storage.db, now, true);
   }
 
   private async load(): Promise<void> {
     const now = Date.now();
-    for (const r of await liveNonceLog(this.db, now)) this.seen.add(r, Number(r.expires_at));
-    for (const r of await liveSeenNonces(this.db, now))
+    for (const r of this.storage.nonceLog.live(now)) this.seen.add(r, r.expires_at);
+    for (const r of await liveNonceLog(this.storage.db, now)) this.seen.add(r, Number(r.expires_at));
+    for (const r of await liveSeenNonces(this.storage.db, now))
       this.seen.add(digestOf(r.access_key_id, r.nonce), Number(r.expires_at));
   }
 }
 
 /** The one ledger of this store, shared by every service built on it (one batch per turn). */
-export const nonceLedger = (store: Pick<Store, 'db' | 'dialect'>): NonceLedger =>
+export const nonceLedger = (store: Pick<Store, 'db' | 'dialect' | 'nonceLog'>): NonceLedger =>
   perStore(store, 'nonce-ledger', () =>
-    store.dialect === 'postgres' ? new SharedLedger(store.db) : new LocalLedger(store.db),
+    store.dialect === 'postgres' ? new SharedLedger(store.db) : new LocalLedger(store),
   );

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../db.js';
 import { prepared } from '../prepared.js';
 import type {
@@ -136,26 +136,7 @@ export async function rememberNonces(db: Executor, rows: readonly NonceRow[]): P
   return inserted;
 }
 
-/**
- * Appends nonce digests to the SQLite log (migration 0004); uniqueness is the caller's business.
- * The statement text depends only on the row count, so it is built by hand, not by the query
- * builder: this runs for every signed request.
- */
-export async function appendNonceLog(db: Executor, rows: readonly NonceLogTable[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 300) {
-    const chunk = rows.slice(i, i + 300);
-    const params: number[] = [];
-    for (const r of chunk) params.push(r.h1, r.h2, r.expires_at);
-    await db.executeQuery(
-      CompiledQuery.raw(
-        `insert into nonce_log (h1, h2, expires_at) values ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-        params,
-      ),
-    );
-  }
-}
-
-/** Digests in the SQLite log still inside their window. */
+/** Digests in the nonce_log table (logged there before the nonce files) still inside their window. */
 export const liveNonceLog = (db: Executor, now: number): Promise<NonceLogTable[]> =>
   db.selectFrom('nonce_log').select(['h1', 'h2', 'expires_at']).where('expires_at', '>=', now).execute();
 

@@ -139,6 +139,8 @@ class Work {
   index: number;
   readonly completion: Completion;
   active = true;
+  /** The parts of its step requests that stay the same during the pass (made at the first step). */
+  base: Omit<StepRequest, 'step'> | undefined;
   /** When the current step is due (simulated time, ms): the claimed row's, then each successor's. */
   due: number;
 
@@ -206,8 +208,16 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
   );
   renewer.unref();
 
-  /** Instances created by one request share one ciphertext: opened once per pass (`opened`). */
+  /**
+   * The request for the step `w` is at. What does not change from step to step (the target, the
+   * network, the secrets' opener) is made once per pass. Instances created by one request share
+   * one ciphertext: opened once per pass (`opened`).
+   */
   function request(w: Work, opened: Map<string, Secrets>): StepRequest {
+    return { ...(w.base ??= baseRequest(w, opened)), step: w.step };
+  }
+
+  function baseRequest(w: Work, opened: Map<string, Secrets>): Omit<StepRequest, 'step'> {
     const r = w.row;
     return {
       instanceId: r.id,
@@ -218,7 +228,6 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       deviceId: r.device_id,
       action: r.action as Action,
       actionSeq: r.action_seq,
-      step: w.step,
       attempt: r.attempts,
       target: targetOf(r),
       network: {

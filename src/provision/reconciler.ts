@@ -392,6 +392,8 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       run.forEach((w, i) => advance(w, results[i], stepTime(w, now), now, o));
       active = active.filter((w) => w.active);
     }
+    // The plaintext secrets were for the steps: not kept through the writes that follow.
+    opened.clear();
     // What the drivers deferred is written before any progress of the pass is recorded.
     await pass.finish();
     await persistCompletions(

@@ -25,8 +25,8 @@ export interface NonceLog {
 const RECORD_BYTES = 16;
 const MINUTE_MS = 60_000;
 const FILE = /^(\d+)\.nonces$/;
-/** Files kept open for appending: the current minute of expiry and the few before it. */
-const OPEN_FILES = 4;
+/** Files kept open for appending, the least recently written closed first. */
+const OPEN_FILES = 8;
 
 /** A log that keeps nothing: an in-memory database outlives no restart to protect. */
 export const NO_NONCE_LOG: NonceLog = {
@@ -42,24 +42,44 @@ export const NO_NONCE_LOG: NonceLog = {
  * replaces and with the durability of this server's WAL commits (synchronous = NORMAL): it
  * survives the process, not the machine. A batch costs a few microseconds instead of a commit
  * of the nonce table and its index (issue 16: a tenth of a cached read's CPU). A record cut
- * short by a crash is ignored when read. Several processes may append to the same files.
+ * short by a crash is padded to a whole (expired) record before anything is appended after it,
+ * and ignored when read last. Several processes may append to the same files.
  */
 export function openNonceFiles(dir: string): NonceLog {
+  /** Open files by minute, least recently written first. */
   const open = new Map<number, number>();
   let made = false;
+  let closed = false;
   const fileOf = (minute: number) => path.join(dir, `${minute}.nonces`);
+  /** Pads a file cut short by a crash to whole records (a record of zeros has long expired). */
+  const align = (fd: number) => {
+    const rest = fs.fstatSync(fd).size % RECORD_BYTES;
+    if (rest !== 0) fs.writeSync(fd, Buffer.alloc(RECORD_BYTES - rest));
+  };
+  const forget = (minute: number) => {
+    const fd = open.get(minute);
+    open.delete(minute);
+    if (fd !== undefined) fs.closeSync(fd);
+  };
   const fdOf = (minute: number): number => {
     let fd = open.get(minute);
-    if (fd !== undefined) return fd;
+    if (fd !== undefined) {
+      open.delete(minute);
+      open.set(minute, fd);
+      return fd;
+    }
     if (!made) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     made = true;
     fd = fs.openSync(fileOf(minute), 'a', 0o600);
-    open.set(minute, fd);
-    if (open.size > OPEN_FILES) {
-      const oldest = Math.min(...open.keys());
-      fs.closeSync(open.get(oldest)!);
-      open.delete(oldest);
+    try {
+      align(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
     }
+    // The one to close is never the file about to be written: it goes in last.
+    if (open.size >= OPEN_FILES) forget(open.keys().next().value as number);
+    open.set(minute, fd);
     return fd;
   };
   const minutes = (): number[] => {
@@ -79,6 +99,7 @@ export function openNonceFiles(dir: string): NonceLog {
 
   return {
     append(records) {
+      if (closed) throw new Error('the nonce log is closed');
       const byMinute = new Map<number, NonceRecord[]>();
       for (const r of records) {
         const minute = Math.floor(r.expires_at / MINUTE_MS);
@@ -94,8 +115,14 @@ export function openNonceFiles(dir: string): NonceLog {
           buf.writeDoubleLE(r.expires_at, i * RECORD_BYTES + 8);
         });
         const fd = fdOf(minute);
-        let written = 0;
-        while (written < buf.length) written += fs.writeSync(fd, buf, written);
+        try {
+          let written = 0;
+          while (written < buf.length) written += fs.writeSync(fd, buf, written);
+        } catch (e) {
+          // A write cut short leaves part of a record: padded on the next open.
+          forget(minute);
+          throw e;
+        }
       }
     },
     live(now) {
@@ -114,15 +141,13 @@ export function openNonceFiles(dir: string): NonceLog {
     purge(now) {
       for (const minute of minutes()) {
         if (!ended(minute, now)) continue;
-        const fd = open.get(minute);
-        if (fd !== undefined) fs.closeSync(fd);
-        open.delete(minute);
+        forget(minute);
         fs.rmSync(fileOf(minute), { force: true });
       }
     },
     close() {
-      for (const fd of open.values()) fs.closeSync(fd);
-      open.clear();
+      closed = true;
+      for (const minute of [...open.keys()]) forget(minute);
     },
   };
 }

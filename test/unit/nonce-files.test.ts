@@ -63,18 +63,36 @@ describe('nonce files: digests beside the database, a file per minute of expiry'
     log.close();
   });
 
-  it('ignores a record cut short (a crash in the middle of a write) and files of other names', () => {
+  it('pads a record cut short (a crash in the middle of a write) before appending after it', () => {
     const dir = freshDir();
     const log = openNonceFiles(dir);
     log.append([{ h1: 9, h2: 9, expires_at: T + 100 }]);
     log.close();
-    fs.appendFileSync(path.join(dir, `${T / MINUTE}.nonces`), Buffer.from([1, 2, 3, 4, 5]));
+    const file = path.join(dir, `${T / MINUTE}.nonces`);
+    fs.appendFileSync(file, Buffer.from([1, 2, 3, 4, 5]));
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a log');
+    // Read while the cut record is last: ignored.
     expect(
       openNonceFiles(dir)
         .live(T)
         .map((r) => r.h1),
     ).toEqual([9]);
+    // Appended after it by a restarted process: still read at its place.
+    const again = openNonceFiles(dir);
+    again.append([{ h1: 11, h2: 11, expires_at: T + 200 }]);
+    again.close();
+    expect(fs.statSync(file).size % 16).toBe(0);
+    expect(
+      openNonceFiles(dir)
+        .live(T)
+        .map((r) => r.h1),
+    ).toEqual([9, 11]);
+  });
+
+  it('refuses to append once closed', () => {
+    const log = openNonceFiles(freshDir());
+    log.close();
+    expect(() => log.append([{ h1: 1, h2: 1, expires_at: T }])).toThrow('the nonce log is closed');
   });
 
   it('a directory that does not exist yet holds nothing, and is made at the first append', () => {
@@ -88,11 +106,14 @@ describe('nonce files: digests beside the database, a file per minute of expiry'
     log.close();
   });
 
-  it('keeps a handful of files open while appending across many minutes', () => {
+  it('keeps a handful of files open while appending across many minutes, in any order', () => {
     const dir = freshDir();
     const log = openNonceFiles(dir);
-    for (let m = 0; m < 10; m++) log.append([{ h1: m + 1, h2: m, expires_at: T + m * MINUTE }]);
-    expect(log.live(T)).toHaveLength(10);
+    // Newer minutes first, then each older one (a client whose clock is behind): every append
+    // lands, whichever file has to be closed to open another.
+    for (let m = 12; m >= -3; m--) log.append([{ h1: 100 + m, h2: m & 0xff, expires_at: T + m * MINUTE }]);
+    for (let m = -3; m <= 12; m += 3) log.append([{ h1: 200 + m, h2: 0, expires_at: T + m * MINUTE }]);
+    expect(log.live(T - 3 * MINUTE)).toHaveLength(16 + 6);
     log.close();
   });
 });

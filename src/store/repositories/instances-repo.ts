@@ -443,7 +443,8 @@ export async function saveProgressMany(
   tx: Executor,
   p: Omit<StepProgress, 'id'> & { ids: readonly string[] },
 ): Promise<Set<string>> {
-  const columns = Object.keys(p.set) as (keyof typeof p.set)[];
+  // A column whose value is undefined is left as it is (as the query builder did), not nulled.
+  const columns = (Object.keys(p.set) as (keyof typeof p.set)[]).filter((c) => p.set[c] !== undefined);
   const values: Record<string, unknown> = { owner: p.owner, fromAction: p.fromAction, fromStep: p.fromStep };
   for (const c of columns) values[`set_${c}`] = p.set[c];
   const rows = await progressOf(tx, p.ids, values, columns.join(','));

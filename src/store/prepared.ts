@@ -147,10 +147,10 @@ const MAX_INSERT_SHAPES = 64;
 /** Row counts of up to 16 are shapes of their own. */
 const MAX_PREPARED_ROWS = 16;
 /**
- * More rows, inside a transaction, go in statements of 64 rows and a remainder of up to 16s:
- * building a statement of hundreds of rows cost more than running it, and a shape per row count
- * would fill the cache (and better-sqlite3's) with statements used once. Outside a transaction
- * they stay one statement (built each time), so that they land or fail together.
+ * More rows, inside a transaction, go in statements of 64 rows and the rest in statements of up
+ * to 16: building a statement of hundreds of rows costs more than running it, and a shape per row
+ * count would fill the cache (and better-sqlite3's) with statements used once. Outside a
+ * transaction they stay one statement (built each time), so that they land or fail together.
  */
 const CHUNK_ROWS = 64;
 

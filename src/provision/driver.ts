@@ -96,7 +96,8 @@ export interface StepRequest {
   };
   /**
    * Opens the sealed inputs of the action (password, user data); undefined when there are none
-   * (already consumed). Plaintext stays in memory for the duration of the pass only (opened once for the instances sharing it).
+   * (already consumed). Plaintext stays in memory while the pass runs its steps only, opened once
+   * for the instances that share it.
    */
   secrets(): Secrets | undefined;
 }

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { NonceLogTable } from './tables.js';
 
-/** One nonce's digest and the end of its signature window (ms). */
-export interface NonceRecord {
-  h1: number;
-  h2: number;
-  expires_at: number;
-}
+/** One nonce's digest and the end of its signature window (ms): a row of the older nonce_log too. */
+export type NonceRecord = NonceLogTable;
+
+const MINUTE_MS = 60_000;
+/** Nonces are kept and forgotten by whole minutes of expiry (here and in the ledger's memory). */
+export const expiryMinute = (expiresAt: number): number => Math.floor(expiresAt / MINUTE_MS);
+/** True once every nonce of `minute` has expired at `now`. */
+export const minuteEnded = (minute: number, now: number): boolean => (minute + 1) * MINUTE_MS <= now;
 
 /**
  * Where a SQLite server process keeps the digests of the nonces it accepted, so that replays are
@@ -23,7 +26,6 @@ export interface NonceLog {
 }
 
 const RECORD_BYTES = 16;
-const MINUTE_MS = 60_000;
 const FILE = /^(\d+)\.nonces$/;
 /** Files kept open for appending, the least recently written closed first. */
 const OPEN_FILES = 8;
@@ -95,14 +97,13 @@ export function openNonceFiles(dir: string): NonceLog {
       return m ? [Number(m[1])] : [];
     });
   };
-  const ended = (minute: number, now: number) => (minute + 1) * MINUTE_MS <= now;
 
   return {
     append(records) {
       if (closed) throw new Error('the nonce log is closed');
       const byMinute = new Map<number, NonceRecord[]>();
       for (const r of records) {
-        const minute = Math.floor(r.expires_at / MINUTE_MS);
+        const minute = expiryMinute(r.expires_at);
         const list = byMinute.get(minute);
         if (list) list.push(r);
         else byMinute.set(minute, [r]);
@@ -128,7 +129,7 @@ export function openNonceFiles(dir: string): NonceLog {
     live(now) {
       const out: NonceRecord[] = [];
       for (const minute of minutes()) {
-        if (ended(minute, now)) continue;
+        if (minuteEnded(minute, now)) continue;
         const buf = fs.readFileSync(fileOf(minute));
         for (let at = 0; at + RECORD_BYTES <= buf.length; at += RECORD_BYTES) {
           const expires = buf.readDoubleLE(at + 8);
@@ -140,7 +141,7 @@ export function openNonceFiles(dir: string): NonceLog {
     },
     purge(now) {
       for (const minute of minutes()) {
-        if (!ended(minute, now)) continue;
+        if (!minuteEnded(minute, now)) continue;
         forget(minute);
         fs.rmSync(fileOf(minute), { force: true });
       }

@@ -5,7 +5,7 @@ import {
   claimDue,
   countInFlight,
   deleteHeldInstance,
-  getInstanceView,
+  getInstanceViews,
   insertInstances,
   instanceCount,
   listInstanceViews,
@@ -40,9 +40,11 @@ describe('instances repository', () => {
     await clear();
     const rows = Array.from({ length: 250 }, (_, i) => row({ created_at: T0 + i }));
     await insertInstances(db, rows);
-    const v = await getInstanceView(db, OWNER, rows[7].id);
+    const v = (await getInstanceViews(db, OWNER, [rows[7].id])).views[0];
     expect(v).toMatchObject({ id: rows[7].id, vpc_name: null, subnet_name: null, public_ip: null });
-    expect(await getInstanceView(db, { ...OWNER, accountId: 'someone-else' }, rows[7].id)).toBeUndefined();
+    expect(
+      (await getInstanceViews(db, { ...OWNER, accountId: 'someone-else' }, [rows[7].id])).views[0],
+    ).toBeUndefined();
   });
 
   it('keeps the per-owner counter exact as rows come and go, and locks it for a quota check', async () => {

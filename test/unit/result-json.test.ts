@@ -56,9 +56,10 @@ describe('result JSON assembled from the JSON kept per model object', () => {
     expect(text(oneJson({ instance: a }))).toBe(full(one)({ instance: a }));
     // Kept per object: a changed copy is serialised anew, the untouched object is not.
     const serialised = JSON.stringify(a);
-    const spy = { calls: 0 };
+    const spy = { calls: 0, lists: [] as number[] };
     const counting = (v: unknown) => {
       spy.calls++;
+      spy.lists.push((v as { instances: unknown[] }).instances.length);
       return full(page)(v);
     };
     const counted = resultJson(page, counting);
@@ -70,6 +71,11 @@ describe('result JSON assembled from the JSON kept per model object', () => {
       '"instances":[{',
     );
     expect(spy.calls).toBe(1); // the outer result only: `a` was serialised before
+    expect(spy.lists).toEqual([0]); // …with its list empty: the instance's JSON is put in after
+    // The very bytes describeInstance answered `a` with, not a copy made again.
+    expect(counted({ instances: [a], pageNumber: 1, pageSize: 10, totalCount: 1 })).toContain(
+      oneJson({ instance: a })[1],
+    );
     expect(JSON.stringify(a)).toBe(serialised);
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../store/db.js';
-import type { NonceRecord } from '../../store/nonce-files.js';
+import { type NonceRecord, expiryMinute, minuteEnded } from '../../store/nonce-files.js';
 import { perStore } from '../per-store.js';
 import {
   type NonceRow,
@@ -168,19 +168,19 @@ class DigestSet {
   }
 
   add(d: Digest, expiresAt: number): void {
-    const minute = Math.floor(expiresAt / 60_000);
+    const minute = expiryMinute(expiresAt);
     let t = this.minutes.get(minute);
     if (t === undefined) this.minutes.set(minute, (t = new DigestTable()));
     t.add(d);
   }
 
   delete(d: Digest, expiresAt: number): void {
-    this.minutes.get(Math.floor(expiresAt / 60_000))?.delete(d);
+    this.minutes.get(expiryMinute(expiresAt))?.delete(d);
   }
 
   /** Drops every minute that ended at or before `now`. */
   purge(now: number): void {
-    for (const minute of this.minutes.keys()) if ((minute + 1) * 60_000 <= now) this.minutes.delete(minute);
+    for (const minute of this.minutes.keys()) if (minuteEnded(minute, now)) this.minutes.delete(minute);
   }
 }
 

@@ -112,12 +112,6 @@ function views(db: Executor) {
     ]);
 }
 
-export const getInstanceView = async (
-  db: Executor,
-  owner: Owner,
-  id: string,
-): Promise<InstanceView | undefined> => (await getInstanceViews(db, owner, [id])).views[0];
-
 /** describeInstances filters; every given one must match (values of one filter are OR-ed). */
 export interface InstanceListQuery {
   ids?: readonly string[];

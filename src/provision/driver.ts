@@ -1,4 +1,5 @@
 import type { Action } from '../domain/instance/states.js';
+import type { Executor } from '../store/db.js';
 
 /**
  * The driver contract: what the reconciler asks of whatever performs provisioning steps on
@@ -17,7 +18,7 @@ export interface Driver {
   /**
    * Performs one step per request, in any order or in parallel; one result per request, same
    * order. With a `pass`, what the driver learns about a device may be kept for the rest of the
-   * pass and its writes may be deferred to `pass.finish()`.
+   * pass and its writes may be deferred to `pass.finish(tx)`.
    */
   runSteps(requests: readonly StepRequest[], pass?: DriverPass): Promise<StepResult[]>;
 }
@@ -28,16 +29,16 @@ export interface Driver {
  * several steps, one round per step. Reading a device's record and writing it back once per
  * round cost a query and an autocommitted write per step; within a pass nobody else acts on
  * the leased instances' devices, so the record read in the first round stays true to the end.
- * Deferred writes are made by `finish()`, which the reconciler awaits before it records any
- * progress of the pass: if they fail, nothing of the pass is recorded and its steps run again
- * (steps are idempotent, above) — as when recording the progress itself fails. (Before the pass,
- * a failed record write was a retryable failure of the simulated steps alone, counted towards
- * their attempts; now it fails the pass, hardware steps of the same pass included, which then run
- * again.)
+ * Deferred writes are made by `finish(tx)`, which the reconciler runs first in the transaction
+ * that records the pass's progress: if they fail, nothing of the pass is recorded and its steps
+ * run again (steps are idempotent, above) — as when recording the progress itself fails. (Before
+ * the pass, a failed record write was a retryable failure of the simulated steps alone, counted
+ * towards their attempts; now it fails the pass, hardware steps of the same pass included, which
+ * then run again.)
  */
 export class DriverPass {
   private readonly kept = new Map<string, unknown>();
-  private readonly finishers: (() => Promise<void>)[] = [];
+  private readonly finishers: ((db: Executor) => Promise<void>)[] = [];
 
   /** What `make` returns, made once per pass under `key`. */
   keep<T>(key: string, make: () => T): T {
@@ -45,13 +46,14 @@ export class DriverPass {
     return this.kept.get(key) as T;
   }
 
-  /** Runs `write` at the end of the pass, before its progress is recorded. */
-  atFinish(write: () => Promise<void>): void {
+  /** Runs `write` at the end of the pass, in the transaction that records its progress. */
+  atFinish(write: (db: Executor) => Promise<void>): void {
     this.finishers.push(write);
   }
 
-  async finish(): Promise<void> {
-    for (const write of this.finishers.splice(0)) await write();
+  /** Makes the deferred writes in `db`; again, whole, if called again (a transaction rolled back). */
+  async finish(db: Executor): Promise<void> {
+    for (const write of this.finishers) await write(db);
   }
 }
 

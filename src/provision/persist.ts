@@ -87,26 +87,44 @@ async function apply(deps: Deps, tx: Tx, completions: readonly Completion[]) {
   return events;
 }
 
-async function applyAll(deps: Deps, completions: readonly Completion[]): Promise<void> {
+async function applyAll(
+  deps: Deps,
+  completions: readonly Completion[],
+  before: ((tx: Tx) => Promise<void>) | undefined,
+): Promise<void> {
   await deps.store.transaction(async (tx) => {
+    if (before) await before(tx).catch((error: unknown) => Promise.reject(new BeforeFailed(error)));
     await insertEvents(tx, await apply(deps, tx, completions));
   });
 }
 
+/** `before` of persistCompletions failed: nothing is recorded, the caller learns why. */
+class BeforeFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Group commit: all completions of a pass in one transaction (state, events and released
- * resources together). If that fails, each is retried alone so one bad row cannot hold back
- * the others; a row that still fails gets its lease back and is retried by a later pass.
+ * resources together), after `before` (the writes the pass's drivers deferred, DriverPass). If
+ * `before` fails, nothing is recorded and its error is thrown. If the rest fails, `before` is
+ * made alone and each completion is retried alone, so one bad row cannot hold back the others;
+ * a row that still fails gets its lease back and is retried by a later pass.
  */
-export async function persistCompletions(deps: Deps, completions: readonly Completion[]): Promise<void> {
-  if (completions.length === 0) return;
+export async function persistCompletions(
+  deps: Deps,
+  completions: readonly Completion[],
+  before?: (tx: Tx) => Promise<void>,
+): Promise<void> {
+  if (completions.length === 0 && !before) return;
   try {
-    await applyAll(deps, completions);
+    await applyAll(deps, completions, before);
     return;
   } catch (err) {
+    if (err instanceof BeforeFailed) throw err.error;
     if (completions.length === 1)
       deps.log.error({ err, instanceId: completions[0].id }, 'persisting step failed');
   }
+  if (before) await deps.store.transaction(before);
   if (completions.length === 1) {
     await releaseLeases(deps.store.db, completions[0].owner, [completions[0].id]).catch(() => undefined);
     return;

@@ -183,7 +183,7 @@ describe('simulated driver', () => {
       expect(await driver.runSteps([req(row, s)], pass)).toEqual([expect.objectContaining({ kind: 'done' })]);
     // Nothing written yet: the steps saw each other's effects in memory only.
     expect(await stateOf(row)).toEqual(before);
-    await pass.finish();
+    await pass.finish(h.runtime.store.db);
     const after = await stateOf(row);
     expect(after).toMatchObject({ instanceId: row.id, power: 'on', lastStep: { step: 'power-on' } });
     // The same record as the steps performed one call at a time.

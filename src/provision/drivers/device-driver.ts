@@ -1,11 +1,13 @@
 import type { Store } from '../../store/db.js';
 import { driversOf } from '../../store/repositories/bmc-repo.js';
 import type { Driver, StepResult } from '../driver.js';
+import { passDevices } from './pass-devices.js';
 
 /**
  * Routes each step to the driver of its device: machines with a BMC to `hardware`, the rest to
  * `simulated`. One region may mix them; one query per batch tells which is which, and within a
- * reconciler pass one query per device (a BMC set while a pass runs applies from the next one).
+ * reconciler pass one read of each device, shared with the simulated driver (passDevices; a BMC
+ * set while a pass runs applies from the next one).
  */
 export function createDeviceDriver(store: Store, simulated: Driver, hardware: Driver): Driver {
   return {
@@ -14,14 +16,11 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
       const ids = requests.map((r) => r.deviceId).filter((d): d is string => d !== null);
       let driven: ReadonlyMap<string, string>;
       if (pass) {
-        // Every device asked about: its BMC driver, or '' for a simulated one.
-        const known = pass.keep('device-drivers', () => new Map<string, string>());
-        const unknown = ids.filter((d) => !known.has(d));
-        if (unknown.length > 0) {
-          const found = await driversOf(store.db, unknown);
-          for (const d of unknown) known.set(d, found.get(d) ?? '');
-        }
-        driven = new Map(ids.filter((d) => known.get(d) !== '').map((d) => [d, known.get(d) ?? '']));
+        // The rows the simulated driver will want too: read once for both (passDevices).
+        const rows = await passDevices(store, ids, pass);
+        driven = new Map(
+          [...rows.values()].filter((r) => r.bmc_driver !== '').map((r) => [r.id, r.bmc_driver]),
+        );
       } else {
         driven = await driversOf(store.db, ids);
       }

@@ -29,24 +29,21 @@ const drivenColumns = [
   's.state',
 ] as const;
 
-/** Devices with their BMC and driver state (journal or simulated record), one query per 500 ids. */
+/** Devices with their BMC and driver state (journal or simulated record), by id. */
 export async function drivenDevices(
   db: Executor,
   deviceIds: readonly string[],
 ): Promise<Map<string, DrivenDeviceRow>> {
-  const out = new Map<string, DrivenDeviceRow>();
-  const ids = [...new Set(deviceIds)];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('devices as d')
-      .leftJoin('device_driver_state as s', 's.device_id', 'd.id')
-      .select(drivenColumns)
-      .where('d.id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) out.set(r.id, r);
-  }
-  return out;
+  const rows = await drivenByIds(db, [...new Set(deviceIds)], {});
+  return new Map(rows.map((r) => [r.id, r]));
 }
+const drivenByIds = preparedList((db, ids) =>
+  db
+    .selectFrom('devices as d')
+    .leftJoin('device_driver_state as s', 's.device_id', 'd.id')
+    .select(drivenColumns)
+    .where('d.id', 'in', ids as string[]),
+);
 
 /** A device by id or serial, with its BMC. */
 export async function findDrivenDevice(

@@ -1,7 +1,8 @@
-import type { Store } from '../../../store/db.js';
-import { type DrivenDeviceRow, drivenDevices } from '../../../store/repositories/bmc-repo.js';
+import type { Executor, Store } from '../../../store/db.js';
+import type { DrivenDeviceRow } from '../../../store/repositories/bmc-repo.js';
 import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
 import type { Driver, StepRequest, StepResult } from '../../driver.js';
+import { passDevices } from '../pass-devices.js';
 
 /**
  * What the simulated hardware holds, per device: the record a real bare-metal server's BMC,
@@ -147,15 +148,13 @@ function hold(row: DrivenDeviceRow): HeldDevice {
  * and one write of its device instead of six of each.
  */
 export function createSimulatedDriver(store: Store, now: () => number = Date.now): Driver {
-  const save = (held: Iterable<HeldDevice>) => {
+  const save = (held: Iterable<HeldDevice>, db: Executor) => {
     const writes: { deviceId: string; state: string }[] = [];
     for (const h of held) {
-      if (h.changed && !(h.state instanceof Error)) {
+      if (h.changed && !(h.state instanceof Error))
         writes.push({ deviceId: h.row.id, state: JSON.stringify(h.state) });
-        h.changed = false;
-      }
     }
-    return saveDriverStates(store.db, writes, now());
+    return saveDriverStates(db, writes, now());
   };
   return {
     name: 'simulated',
@@ -163,12 +162,12 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
       const held =
         pass?.keep('simulated-devices', () => {
           const kept = new Map<string, HeldDevice>();
-          pass.atFinish(() => save(kept.values()));
+          pass.atFinish((db) => save(kept.values(), db));
           return kept;
         }) ?? new Map<string, HeldDevice>();
       const missing = requests.map((r) => r.deviceId).filter((d): d is string => d !== null && !held.has(d));
       if (missing.length > 0) {
-        for (const [id, row] of await drivenDevices(store.db, missing)) held.set(id, hold(row));
+        for (const [id, row] of await passDevices(store, missing, pass)) held.set(id, hold(row));
       }
       const results = requests.map((req): StepResult => {
         const dev = req.deviceId === null ? undefined : held.get(req.deviceId);
@@ -191,7 +190,7 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
       });
       if (pass) return results;
       try {
-        await save(held.values());
+        await save(held.values(), store.db);
       } catch (e) {
         const message = `simulated driver could not record device state: ${(e as Error).message}`;
         return results.map((r) => (r.kind === 'done' ? { kind: 'failed', retryable: true, message } : r));

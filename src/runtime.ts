@@ -18,6 +18,7 @@ import { migrate } from './store/migrate.js';
 import * as accountsRepo from './store/repositories/accounts-repo.js';
 import * as settingsRepo from './store/repositories/settings-repo.js';
 import { syncCatalog } from './store/repositories/catalog-repo.js';
+import { Intake } from './domain/instance/intake.js';
 
 export interface Runtime {
   readonly config: Config;
@@ -92,6 +93,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       catalog,
       timeScale: config.timeScale,
       log,
+      intake: new Intake(),
     });
     let createdCredentials: NewCredentials | undefined;
     if (!opts.skipDefaultAccount) {

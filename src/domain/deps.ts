@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/db.js';
 import type { CatalogFile } from './catalog/catalog-file.js';
 import type { Clock } from './clock.js';
+import type { Intake } from './instance/intake.js';
 import type { SecretBox } from './secret-box.js';
 
 /** What every domain service is built from. Wired in main.ts (and test helpers). */
@@ -13,6 +14,8 @@ export interface Deps {
   readonly catalog: CatalogFile;
   readonly timeScale: number;
   readonly log: Logger;
+  /** New instances handed to this process's reconciler (createInstances). */
+  readonly intake: Intake;
 }
 
 /** Who is asking, and where: every user-facing domain call takes one. */

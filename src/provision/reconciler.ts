@@ -4,6 +4,7 @@ import { randomSuffix } from '../domain/ids.js';
 import { ACTIONS } from '../domain/catalog/catalog-file.js';
 import { type Action, type StepPlan, TRANSITIONS, stepsOf } from '../domain/instance/states.js';
 import { installIdentityOf, readReinstallInput } from '../domain/hardware/install-target.js';
+import type { IntakeLease } from '../domain/instance/intake.js';
 import { checkStepFault } from '../domain/operator/faults.js';
 import { listFaults } from '../store/repositories/faults-repo.js';
 import {
@@ -31,6 +32,12 @@ import { type Completion, persistCompletions } from './persist.js';
 /** Leases last at most 30 s (DESIGN §4); renewed every third of that while steps run. */
 export const DEFAULT_LEASE_MS = 15_000;
 export const MAX_ATTEMPTS = 5;
+/**
+ * How long a pass waits for more of what createInstances hands over, when it has less than a
+ * batch: passes of a handful of instances cost their fixed part (fault table, device records,
+ * a transaction) over and over. At time scale 0 only; later steps are scheduled, not handed.
+ */
+const GATHER_MS = 5;
 
 export interface ReconcilerOptions {
   /** Default: simulated devices simulated, devices with a BMC driven through `hardware`. */
@@ -195,6 +202,43 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
   );
   /** Rows this worker holds right now, for lease renewal. */
   const held = new Set<string>();
+  /**
+   * New instances createInstances leased to this worker (Intake), waiting for a pass: taken
+   * before anything is claimed. Bounded: beyond it new instances are created unleased and claimed.
+   */
+  const intake: InstanceRow[] = [];
+  const intakeMax = batchSize * 4;
+  /** When the last pass claimed from the database (ms, lease clock): at least every pollMs. */
+  let claimedAt = -Infinity;
+  const taker = (count: number): IntakeLease | undefined => {
+    if (stopping || intake.length + count > intakeMax) return undefined;
+    return {
+      owner,
+      until: leaseClock() + leaseMs,
+      accept(rows) {
+        if (stopping) {
+          // Too late for this worker: give them to whichever claims next.
+          void releaseLeases(
+            store.db,
+            owner,
+            rows.map((r) => r.id),
+          ).catch(() => undefined);
+          return;
+        }
+        for (const r of rows) {
+          held.add(r.id);
+          intake.push(r);
+        }
+      },
+    };
+  };
+
+  /** Intake rows for a pass: the one asked for, or up to a batch. */
+  function fromIntake(o: PassOptions): InstanceRow[] {
+    if (o.instanceId === undefined) return intake.splice(0, batchSize);
+    const i = intake.findIndex((r) => r.id === o.instanceId);
+    return i < 0 ? [] : intake.splice(i, 1);
+  }
 
   const renewer = setInterval(
     () => {
@@ -394,26 +438,34 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     }
     // The plaintext secrets were for the steps: not kept through the writes that follow.
     opened.clear();
-    // What the drivers deferred is written before any progress of the pass is recorded.
-    await pass.finish();
+    // What the drivers deferred is written first, in the transaction that records the progress.
     await persistCompletions(
       deps,
       works.map((w) => w.completion),
+      (tx) => pass.finish(tx),
     );
   }
 
   async function runOnce(o: PassOptions = {}): Promise<number> {
     await clock.sync?.();
     const leaseNow = leaseClock();
-    const rows = await claimDue(store.db, {
-      owner,
-      now: clock.now(),
-      leaseNow,
-      leaseUntil: leaseNow + leaseMs,
-      limit: batchSize,
-      ignoreSchedule: o.ignoreSchedule,
-      instanceId: o.instanceId,
-    });
+    const rows = fromIntake(o);
+    // The database is asked too when the intake had nothing, and every pollMs while it feeds
+    // the passes (retries and later steps are due there).
+    if (rows.length < batchSize && (rows.length === 0 || leaseNow - claimedAt >= pollMs)) {
+      claimedAt = leaseNow;
+      rows.push(
+        ...(await claimDue(store.db, {
+          owner,
+          now: clock.now(),
+          leaseNow,
+          leaseUntil: leaseNow + leaseMs,
+          limit: batchSize - rows.length,
+          ignoreSchedule: o.ignoreSchedule,
+          instanceId: o.instanceId,
+        })),
+      );
+    }
     if (rows.length === 0) return 0;
     for (const r of rows) held.add(r.id);
     try {
@@ -458,8 +510,12 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         failures += 1;
       }
       if (stopping) break;
-      if (claimed >= batchSize) {
+      if (claimed >= batchSize || intake.length >= batchSize) {
         await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (intake.length > 0) {
+        await waitMs(GATHER_MS);
         continue;
       }
       let delay = pollMs;
@@ -478,14 +534,19 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     start() {
       if (loop) return;
       stopping = false;
+      deps.intake.attach(taker);
       loop = pollLoop();
     },
     async stop() {
       stopping = true;
+      deps.intake.detach(taker);
       wake?.();
       await loop;
       loop = undefined;
       clearInterval(renewer);
+      const left = intake.splice(0).map((r) => r.id);
+      for (const id of left) held.delete(id);
+      if (left.length > 0) await releaseLeases(store.db, owner, left).catch(() => undefined);
     },
   };
 }

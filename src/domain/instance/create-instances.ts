@@ -188,6 +188,12 @@ export async function createInstancesInTx(
   // Sealed once for the request: the instances share one ciphertext (one IV, one encryption of
   // the same plaintext; no associated data binds it to a row), so sealing it N times only cost
   // N key schedules. Each instance's copy is erased by its own inject-credentials (DESIGN §3).
+  // Due at once (time scale 0, or machines with a BMC) and changed by nothing else in this
+  // transaction (an elastic IP would be written into the row): offered to this process's
+  // reconciler, which then takes the rows as inserted instead of claiming them (Intake).
+  const dueAtOnce = first.durationMs === 0 || devices.every((d) => driven.has(d));
+  const lease =
+    dueAtOnce && !spec.internet && !spec.extension?.internet ? deps.intake.lease(spec.count) : undefined;
   const sealedSecrets = deps.secrets.seal(
     JSON.stringify({ password: spec.password, userData: spec.userData ?? '' }),
   );
@@ -235,8 +241,8 @@ export async function createInstancesInTx(
     step: first.step,
     // Real hardware takes its own time: a driven machine's first step is due at once.
     next_run_at: now + (driven.has(devices[i] ?? '') ? 0 : first.durationMs),
-    lease_owner: null,
-    lease_until: null,
+    lease_owner: lease?.owner ?? null,
+    lease_until: lease?.until ?? null,
     attempts: 0,
     action_seq: 0,
     last_error: '',
@@ -315,5 +321,21 @@ export async function createInstancesInTx(
       reason: TRANSITIONS.create.operation,
     })),
   );
-  return { instanceIds: ids };
+  const result = { instanceIds: ids };
+  if (lease) handOffs.set(result, () => lease.accept(rows));
+  return result;
+}
+
+/** Per result of createInstancesInTx: hands its rows to the reconciler that leased them. */
+const handOffs = new WeakMap<object, () => void>();
+
+/**
+ * To call with what createInstancesInTx returned once its transaction has committed: the
+ * reconciler must not act on rows that could still roll back. A result that is not one (an
+ * idempotent replay's stored answer, a transaction retried) hands nothing.
+ */
+export function handOffCreated(result: object): void {
+  const handOff = handOffs.get(result);
+  handOffs.delete(result);
+  handOff?.();
 }

@@ -13,7 +13,7 @@ import type { Caller, Deps } from '../deps.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { idempotencyKey, idempotent } from '../idempotency.js';
 import { type Depends, type Timed, sharedReadCache } from '../read-cache.js';
-import { createInstancesInTx } from './create-instances.js';
+import { createInstancesInTx, handOffCreated } from './create-instances.js';
 import { type InstanceModel, toInstanceModel } from './instance-model.js';
 import { STATUS_LIST } from './states.js';
 
@@ -142,13 +142,15 @@ export function createInstanceService(deps: Deps) {
      * clientToken returns the first result without executing again. Throws INVALID_ARGUMENT,
      * OUT_OF_RANGE, FAILED_PRECONDITION (sold out, stock, addresses), QUOTA_EXCEEDED.
      */
-    createInstances(caller: Caller, instanceSpec: unknown, clientToken: string | undefined) {
-      return idempotent(
+    async createInstances(caller: Caller, instanceSpec: unknown, clientToken: string | undefined) {
+      const result = await idempotent(
         store,
         idempotencyKey(caller, 'createInstances', clientToken),
         () => clock.now(),
         (tx) => createInstancesInTx(deps, tx, caller, instanceSpec, (a, r, t) => accounts.quota(a, r, t)),
       );
+      handOffCreated(result);
+      return result;
     },
 
     async describeInstance(caller: Caller, instanceId: string): Promise<{ instance: InstanceModel }> {

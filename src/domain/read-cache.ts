@@ -38,6 +38,8 @@ export class ReadCache<V> {
   /** Keys of the entries showing each instance. */
   private readonly byInstance = new Map<string, Set<string>>();
   private generation: number | undefined;
+  /** Reads under way, by key, with the generation they were started at. */
+  private readonly reading = new Map<string, { generation: number; answer: Promise<Timed<V>> }>();
 
   constructor(
     private readonly store: Pick<Store, 'readGeneration' | 'readChanges'>,
@@ -137,6 +139,11 @@ export class ReadCache<V> {
    * The answer kept under `key`, or `read()`'s, kept for next time. A read that can tell the
    * generation of the snapshot it read (`at`, from the same statement) is kept exactly at that
    * generation, bringing the entries up to it; otherwise at the generation taken before it.
+   *
+   * Callers that miss the same key at the same generation while its read is under way share that
+   * read: after a write every poller of a page misses at once, and each would read it again.
+   * What the shared read returns was read at or after the generation they saw, so it is as
+   * fresh as their own; if it fails or is already past its validUntil, they read for themselves.
    */
   async get(
     key: string,
@@ -147,10 +154,24 @@ export class ReadCache<V> {
     if (generation === undefined) return (await read()).value;
     const hit = this.entries.get(key);
     if (hit !== undefined && now < hit.validUntil) return hit.value;
-    const { at, ...fresh } = await read();
-    if (at === undefined) this.put(key, generation, fresh);
-    else if (this.holdsAt(at)) this.put(key, at, fresh);
-    return fresh.value;
+    const under = this.reading.get(key);
+    if (under !== undefined && under.generation === generation) {
+      const shared = await under.answer.catch(() => undefined);
+      if (shared !== undefined && now < shared.validUntil) return shared.value;
+    }
+    const answer = (async () => {
+      const { at, ...fresh } = await read();
+      if (at === undefined) this.put(key, generation, fresh);
+      else if (this.holdsAt(at)) this.put(key, at, fresh);
+      return fresh;
+    })();
+    const mine = { generation, answer };
+    this.reading.set(key, mine);
+    try {
+      return (await answer).value;
+    } finally {
+      if (this.reading.get(key) === mine) this.reading.delete(key);
+    }
   }
 }
 

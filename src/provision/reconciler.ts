@@ -37,7 +37,7 @@ export const MAX_ATTEMPTS = 5;
  * batch: passes of a handful of instances cost their fixed part (fault table, device records,
  * a transaction) over and over. At time scale 0 only; later steps are scheduled, not handed.
  */
-const GATHER_MS = 5;
+const GATHER_MS = 20;
 
 export interface ReconcilerOptions {
   /** Default: simulated devices simulated, devices with a BMC driven through `hardware`. */

@@ -215,6 +215,55 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
     expect(await cache.get('a', 0, one('a'))).toBe('a@1');
   });
 
+  it('callers that miss one key at one generation share the read under way; another generation reads again', async () => {
+    const s = fakeStore();
+    const cache = new ReadCache<string>({ readGeneration: () => s.generation, readChanges: () => undefined });
+    let reads = 0;
+    const releases: (() => void)[] = [];
+    const slow = async () => {
+      const n = ++reads;
+      await new Promise<void>((r) => releases.push(r));
+      return { value: `read ${n}`, validUntil: Infinity, depends: EVERY };
+    };
+    const first = cache.get('page', 0, slow);
+    const second = cache.get('page', 0, slow);
+    await Promise.resolve();
+    expect(reads).toBe(1);
+    releases.shift()!();
+    expect(await Promise.all([first, second])).toEqual(['read 1', 'read 1']);
+    // A write: the next miss reads, and who misses at that generation meanwhile shares it ...
+    s.generation = 2;
+    const third = cache.get('page', 0, slow);
+    const fourth = cache.get('page', 0, slow);
+    // ... but a write landing while it runs sends whoever sees it to a read of its own.
+    s.generation = 3;
+    const fifth = cache.get('page', 0, slow);
+    await Promise.resolve();
+    expect(reads).toBe(3);
+    for (const r of releases.splice(0)) r();
+    expect(await Promise.all([third, fourth, fifth])).toEqual(['read 2', 'read 2', 'read 3']);
+  });
+
+  it('a caller sharing a read that fails, or that is already out of date by the clock, reads for itself', async () => {
+    const cache = new ReadCache<string>({ readGeneration: () => 1, readChanges: () => undefined });
+    let fail!: (e: Error) => void;
+    const failing = cache.get('k', 0, () => new Promise((_, reject) => (fail = reject)));
+    const waiting = cache.get('k', 0, async () => ({ value: 'own', validUntil: Infinity, depends: EVERY }));
+    fail(new Error('disk I/O error'));
+    await expect(failing).rejects.toThrow('disk I/O error');
+    expect(await waiting).toBe('own');
+    let done!: () => void;
+    const expiring = cache.get('e', 0, async () => {
+      await new Promise<void>((r) => (done = r));
+      return { value: 'until 50', validUntil: 50, depends: EVERY };
+    });
+    const later = cache.get('e', 60, async () => ({ value: 'at 60', validUntil: Infinity, depends: EVERY }));
+    await Promise.resolve();
+    done();
+    expect(await expiring).toBe('until 50');
+    expect(await later).toBe('at 60');
+  });
+
   it('keeps a read that names its own snapshot at exactly that generation', async () => {
     const st = changingStore();
     const cache = new ReadCache<string>(st);

@@ -185,15 +185,15 @@ export async function createInstancesInTx(
   const [first] = stepsOf(deps.catalog, 'create', deps.timeScale);
 
   const charge = chargeColumns(spec.charge, now);
-  // Sealed once for the request: the instances share one ciphertext (one IV, one encryption of
-  // the same plaintext; no associated data binds it to a row), so sealing it N times only cost
-  // N key schedules. Each instance's copy is erased by its own inject-credentials (DESIGN §3).
   // Due at once (time scale 0, or machines with a BMC) and changed by nothing else in this
   // transaction (an elastic IP would be written into the row): offered to this process's
   // reconciler, which then takes the rows as inserted instead of claiming them (Intake).
   const dueAtOnce = first.durationMs === 0 || devices.every((d) => driven.has(d));
   const lease =
     dueAtOnce && !spec.internet && !spec.extension?.internet ? deps.intake.lease(spec.count) : undefined;
+  // Sealed once for the request: the instances share one ciphertext (one IV, one encryption of
+  // the same plaintext; no associated data binds it to a row), so sealing it N times only cost
+  // N key schedules. Each instance's copy is erased by its own inject-credentials (DESIGN §3).
   const sealedSecrets = deps.secrets.seal(
     JSON.stringify({ password: spec.password, userData: spec.userData ?? '' }),
   );

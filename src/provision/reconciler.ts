@@ -225,32 +225,58 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
           ).catch(() => undefined);
           return;
         }
-        for (const r of rows) {
+        // Leases granted to transactions committing together can overshoot the bound that
+        // lease() checked: what does not fit goes back to the database, for any worker.
+        const room = Math.max(0, intakeMax - intake.length);
+        if (rows.length > room) {
+          void releaseLeases(
+            store.db,
+            owner,
+            rows.slice(room).map((r) => r.id),
+          ).catch(() => undefined);
+        }
+        for (const r of rows.slice(0, room)) {
           held.add(r.id);
           intake.push(r);
+        }
+        // An idle loop sleeps up to pollMs: woken once the pass has had time to gather.
+        if (idle && wakeTimer === undefined) {
+          wakeTimer = setTimeout(() => {
+            wakeTimer = undefined;
+            if (idle) wake?.();
+          }, GATHER_MS);
+          wakeTimer.unref();
         }
       },
     };
   };
+  /** The loop is in its idle wait (not gathering, not in a pass). */
+  let idle = false;
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Intake rows for a pass: the one asked for, or up to a batch. */
-  function fromIntake(o: PassOptions): InstanceRow[] {
-    if (o.instanceId === undefined) return intake.splice(0, batchSize);
+  /** Intake rows for a pass: the one asked for, or up to `n`. */
+  function fromIntake(o: PassOptions, n: number): InstanceRow[] {
+    if (o.instanceId === undefined) return intake.splice(0, n);
     const i = intake.findIndex((r) => r.id === o.instanceId);
     return i < 0 ? [] : intake.splice(i, 1);
   }
 
-  const renewer = setInterval(
-    () => {
-      if (held.size === 0) return;
-      const until = leaseClock() + leaseMs;
-      renewLeases(store.db, owner, [...held], until).catch((err: unknown) =>
-        log.warn({ err }, 'lease renewal failed'),
-      );
-    },
-    Math.max(10, Math.floor(leaseMs / 3)),
-  );
-  renewer.unref();
+  const renew = () => {
+    const t = setInterval(
+      () => {
+        if (held.size === 0) return;
+        const until = leaseClock() + leaseMs;
+        renewLeases(store.db, owner, [...held], until).catch((err: unknown) =>
+          log.warn({ err }, 'lease renewal failed'),
+        );
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
+    t.unref();
+    return t;
+  };
+  /** Renews while this worker exists; stopped by stop(), made again by a later start(). */
+  let renewer: ReturnType<typeof setInterval> | undefined = renew();
 
   /**
    * The request for the step `w` is at. What does not change from step to step (the target, the
@@ -449,22 +475,30 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
   async function runOnce(o: PassOptions = {}): Promise<number> {
     await clock.sync?.();
     const leaseNow = leaseClock();
-    const rows = fromIntake(o);
-    // The database is asked too when the intake had nothing, and every pollMs while it feeds
-    // the passes (retries and later steps are due there).
-    if (rows.length < batchSize && (rows.length === 0 || leaseNow - claimedAt >= pollMs)) {
+    // The database is asked too when the intake has nothing, and at least every pollMs while it
+    // feeds the passes, with half a batch kept for it: retries, later steps, other actions and
+    // creations the intake had no room for are due there.
+    const claimNow = leaseNow - claimedAt >= pollMs;
+    const rows = fromIntake(o, claimNow ? Math.ceil(batchSize / 2) : batchSize);
+    if (rows.length === 0 || (claimNow && rows.length < batchSize)) {
       claimedAt = leaseNow;
-      rows.push(
-        ...(await claimDue(store.db, {
-          owner,
-          now: clock.now(),
-          leaseNow,
-          leaseUntil: leaseNow + leaseMs,
-          limit: batchSize - rows.length,
-          ignoreSchedule: o.ignoreSchedule,
-          instanceId: o.instanceId,
-        })),
-      );
+      try {
+        rows.push(
+          ...(await claimDue(store.db, {
+            owner,
+            now: clock.now(),
+            leaseNow,
+            leaseUntil: leaseNow + leaseMs,
+            limit: batchSize - rows.length,
+            ignoreSchedule: o.ignoreSchedule,
+            instanceId: o.instanceId,
+          })),
+        );
+      } catch (err) {
+        // Still leased to this worker and renewed: the next pass takes them.
+        intake.unshift(...rows);
+        throw err;
+      }
     }
     if (rows.length === 0) return 0;
     for (const r of rows) held.add(r.id);
@@ -524,7 +558,9 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
         const due = await nextDueAt(store.db).catch(() => undefined);
         if (due !== undefined) delay = Math.max(claimed > 0 ? 0 : 20, Math.min(pollMs, due - clock.now()));
       }
+      idle = true;
       await waitMs(delay);
+      idle = false;
     }
   }
 
@@ -534,6 +570,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
     start() {
       if (loop) return;
       stopping = false;
+      renewer ??= renew();
       deps.intake.attach(taker);
       loop = pollLoop();
     },
@@ -544,6 +581,9 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       await loop;
       loop = undefined;
       clearInterval(renewer);
+      renewer = undefined;
+      clearTimeout(wakeTimer);
+      wakeTimer = undefined;
       const left = intake.splice(0).map((r) => r.id);
       for (const id of left) held.delete(id);
       if (left.length > 0) await releaseLeases(store.db, owner, left).catch(() => undefined);

@@ -193,7 +193,10 @@ export async function insertValues<T extends keyof Database & string>(
   }
 }
 
-/** On a conflict on `key`, set `set` to the values of the row that was to be inserted. */
+/**
+ * On a conflict on `key`, set `set` to the values of the row that was to be inserted. The rows of
+ * one call must have distinct keys: PostgreSQL refuses a statement that updates a row twice.
+ */
 export interface Upsert {
   key: string;
   set: readonly string[];

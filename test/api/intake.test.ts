@@ -3,7 +3,7 @@ import type { IntakeLease } from '../../src/domain/instance/intake.js';
 import { createReconciler } from '../../src/provision/reconciler.js';
 import type { InstanceRow } from '../../src/store/repositories/instances-repo.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
-import { createIds, spec } from '../helpers/instances.js';
+import { create, createIds, spec } from '../helpers/instances.js';
 
 let h: TestHarness | undefined;
 afterEach(async () => {
@@ -59,9 +59,51 @@ describe('intake: new instances handed to the reconciler of the process that cre
     expect(t.asked).toEqual([2]);
     expect(t.accepted).toEqual([]);
     expect((await rowsOf([...full, ...withIp])).map((r) => r.lease_owner)).toEqual([null, null, null]);
-    // A request the transaction refuses hands nothing over.
-    await createIds(h, spec({ count: 1, osTypeId: 'o-unknown' })).catch(() => undefined);
+  });
+
+  it('a transaction refused after the lease was given hands nothing over and leaves nothing leased', async () => {
+    h = await createHarness();
+    const t = takerFor('test-worker');
+    h.runtime.services.deps.intake.attach(t.taker);
+    const before = await h.runtime.store.db.selectFrom('instances').select('id').execute();
+    // Alias ranges are checked after the instances are inserted with their lease.
+    const r = await create(h, spec({ aliasIps: [{ cidr: '172.31.250.0/28' }] }));
+    expect(r.statusCode).toBe(400);
+    expect(r.body.error).toMatchObject({ status: 'INVALID_ARGUMENT' });
+    expect(t.asked).toEqual([1]);
     expect(t.accepted).toEqual([]);
+    expect(await h.runtime.store.db.selectFrom('instances').select('id').execute()).toEqual(before);
+  });
+
+  it('a pass whose claim fails keeps what the intake gave it for the next pass', async () => {
+    h = await createHarness();
+    const deps = h.runtime.services.deps;
+    // The lease clock is the test's: the instance's lease cannot run out, so only the intake
+    // can bring it to a pass again.
+    let t = Date.now();
+    const r = createReconciler(deps, { pollMs: 1000, leaseClock: () => t });
+    r.start();
+    await new Promise((res) => setTimeout(res, 50));
+    const [id] = await createIds(h, spec());
+    // A poll interval later, a pass claims from the database beside the intake: that claim fails.
+    t += 1000;
+    const db = h.runtime.store.db as unknown as { updateTable: (t: string) => unknown };
+    const real = db.updateTable.bind(db);
+    let failed = 0;
+    db.updateTable = (t: string) => {
+      if (t === 'instances' && failed === 0) {
+        failed += 1;
+        throw new Error('database is locked');
+      }
+      return real(t);
+    };
+    await expect(r.runOnce()).rejects.toThrow('database is locked');
+    db.updateTable = real;
+    expect(failed).toBe(1);
+    // Not lost: a later pass (the loop's) provisions it.
+    await waitFor(async () => (await rowsOf([id]))[0].status === 'running');
+    expect((await rowsOf([id]))[0].lease_owner).toBeNull();
+    await r.stop();
   });
 
   it('a running reconciler provisions what it is handed, and gives back what it did not take when stopped', async () => {

@@ -247,21 +247,34 @@ describe('ReadCache (describeInstance, describeInstances)', () => {
   it('a caller sharing a read that fails, or that is already out of date by the clock, reads for itself', async () => {
     const cache = new ReadCache<string>({ readGeneration: () => 1, readChanges: () => undefined });
     let fail!: (e: Error) => void;
+    let own = 0;
     const failing = cache.get('k', 0, () => new Promise((_, reject) => (fail = reject)));
-    const waiting = cache.get('k', 0, async () => ({ value: 'own', validUntil: Infinity, depends: EVERY }));
+    const waiting = cache.get('k', 0, async () => {
+      own += 1;
+      return { value: 'own', validUntil: Infinity, depends: EVERY };
+    });
+    await Promise.resolve();
+    expect(own).toBe(0); // waiting on the read under way, not reading
     fail(new Error('disk I/O error'));
     await expect(failing).rejects.toThrow('disk I/O error');
     expect(await waiting).toBe('own');
+    expect(own).toBe(1);
     let done!: () => void;
+    let late = 0;
     const expiring = cache.get('e', 0, async () => {
       await new Promise<void>((r) => (done = r));
       return { value: 'until 50', validUntil: 50, depends: EVERY };
     });
-    const later = cache.get('e', 60, async () => ({ value: 'at 60', validUntil: Infinity, depends: EVERY }));
+    const later = cache.get('e', 60, async () => {
+      late += 1;
+      return { value: 'at 60', validUntil: Infinity, depends: EVERY };
+    });
     await Promise.resolve();
+    expect(late).toBe(0);
     done();
     expect(await expiring).toBe('until 50');
     expect(await later).toBe('at 60');
+    expect(late).toBe(1);
   });
 
   it('keeps a read that names its own snapshot at exactly that generation', async () => {

@@ -216,25 +216,10 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       owner,
       until: leaseClock() + leaseMs,
       accept(rows) {
-        if (stopping) {
-          // Too late for this worker: give them to whichever claims next.
-          void releaseLeases(
-            store.db,
-            owner,
-            rows.map((r) => r.id),
-          ).catch(() => undefined);
-          return;
-        }
-        // Leases granted to transactions committing together can overshoot the bound that
-        // lease() checked: what does not fit goes back to the database, for any worker.
-        const room = Math.max(0, intakeMax - intake.length);
-        if (rows.length > room) {
-          void releaseLeases(
-            store.db,
-            owner,
-            rows.slice(room).map((r) => r.id),
-          ).catch(() => undefined);
-        }
+        // Too late for a stopping worker; and leases granted to transactions committing together
+        // can overshoot the bound lease() checked: what does not fit goes back to the database.
+        const room = stopping ? 0 : Math.max(0, intakeMax - intake.length);
+        if (rows.length > room) void giveBack(rows.slice(room).map((r) => r.id));
         for (const r of rows.slice(0, room)) {
           held.add(r.id);
           intake.push(r);
@@ -250,6 +235,9 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       },
     };
   };
+  /** Leases this worker will not use, released for whichever worker claims next. */
+  const giveBack = (ids: string[]): Promise<void> =>
+    ids.length === 0 ? Promise.resolve() : releaseLeases(store.db, owner, ids).catch(() => undefined);
   /** The loop is in its idle wait (not gathering, not in a pass). */
   let idle = false;
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -506,11 +494,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       await carry(rows, o);
     } catch (err) {
       log.error({ err }, 'reconciler pass failed; leases given back');
-      await releaseLeases(
-        store.db,
-        owner,
-        rows.map((r) => r.id),
-      ).catch(() => undefined);
+      await giveBack(rows.map((r) => r.id));
       throw err;
     } finally {
       for (const r of rows) held.delete(r.id);
@@ -586,7 +570,7 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       wakeTimer = undefined;
       const left = intake.splice(0).map((r) => r.id);
       for (const id of left) held.delete(id);
-      if (left.length > 0) await releaseLeases(store.db, owner, left).catch(() => undefined);
+      await giveBack(left);
     },
   };
 }

@@ -418,6 +418,9 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 10000');
     sqlite.pragma('foreign_keys = ON');
+    // Savepoint and statement journals in memory: each group-commit job runs in a savepoint, and
+    // SQLite writes a job's journal beyond 64 KiB (a count-10 create's) to a temporary file.
+    sqlite.pragma('temp_store = MEMORY');
     const signals = sqliteSignals(sqlite);
     externalChanges = signals.externalChanges;
     readGeneration = signals.readGeneration;

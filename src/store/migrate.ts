@@ -9,6 +9,7 @@ import { deployments } from './migrations/0006-deployments.js';
 import { accountRoles } from './migrations/0007-account-roles.js';
 import { instanceReadIndexes } from './migrations/0008-instance-read-indexes.js';
 import { readChanges } from './migrations/0009-read-changes.js';
+import { deviceDriverState } from './migrations/0010-device-driver-state.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -22,14 +23,20 @@ function provider(store: Store): MigrationProvider {
       '0007-account-roles': accountRoles(),
       '0008-instance-read-indexes': instanceReadIndexes(store.dialect),
       '0009-read-changes': readChanges(store.dialect),
+      '0010-device-driver-state': deviceDriverState(),
     }),
   };
 }
 
-/** Applies pending migrations. Safe to run from several processes: Kysely takes a lock. */
-export async function migrate(store: Store): Promise<void> {
+/**
+ * Applies pending migrations (up to and including `to`, by name, when given: tests of a
+ * migration start from the schema before it). Safe to run from several processes: Kysely takes
+ * a lock.
+ */
+export async function migrate(store: Store, opts: { to?: string } = {}): Promise<void> {
   const migrator = new Migrator({ db: store.db, provider: provider(store) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } =
+    opts.to === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(opts.to);
   if (error) {
     // Not a migration's fault: say so plainly (see PostgresUnreachableError).
     if (error instanceof PostgresUnreachableError) throw error;

@@ -139,6 +139,12 @@ export interface DevicesTable {
   status: 'available' | 'allocated' | 'retired';
   instance_id: string | null;
   created_at: number;
+  /**
+   * What the device's driver keeps of it (migration 0010): JSON of the simulated record (power,
+   * RAID, OS, network, credentials) or the hardware driver's step journal; null when none.
+   */
+  driver_state: string | null;
+  driver_state_at: number | null;
 }
 
 /** A device's NICs, boot NIC first (position 0). MACs are lowercase with ':' separators. */
@@ -393,13 +399,6 @@ export interface InstanceCountsTable {
   n: number;
 }
 
-/** The simulated driver's record of a device: JSON of power, RAID, OS, network, credentials. */
-export interface DeviceDriverStateTable {
-  device_id: string;
-  state: string;
-  updated_at: number;
-}
-
 /** One network-boot install or cleaning of a driven machine (issue 13). */
 export interface DeploymentsTable {
   /** `<instanceId>#<actionSeq>:<purpose>`: one per run of an action. */
@@ -443,7 +442,6 @@ export interface Database {
   bandwidth_packages: BandwidthPackagesTable;
   instances: InstancesTable;
   instance_counts: InstanceCountsTable;
-  device_driver_state: DeviceDriverStateTable;
   device_macs: DeviceMacsTable;
   bmc_locks: BmcLocksTable;
   deployments: DeploymentsTable;

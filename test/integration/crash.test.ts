@@ -171,9 +171,13 @@ describe('provisioning survives SIGKILL (createInstances, describeInstances)', (
         .where('holder_id', 'is not', null)
         .execute();
       expect(held.map((p) => p.holder_id).sort()).toEqual(eips.map((e) => e.id).sort());
-      const states = await store.db.selectFrom('device_driver_state').selectAll().execute();
+      const states = await store.db
+        .selectFrom('devices')
+        .select(['id', 'driver_state'])
+        .where('driver_state', 'is not', null)
+        .execute();
       for (const i of instances) {
-        const st = JSON.parse(states.find((s) => s.device_id === i.device_id)!.state) as {
+        const st = JSON.parse(states.find((s) => s.id === i.device_id)!.driver_state!) as {
           instanceId: string;
           power: string;
         };

@@ -130,7 +130,7 @@ export async function loadState(
     );
   }
   try {
-    await replaceState(deps.store, file.tables, {
+    await replaceState(deps.store, withDriverStatesOnDevices(file.tables), {
       keep: [SERVER_TIME_MODE_KEY],
       // An older file must not lower the seeded-start count: a restart would repeat stored ids.
       neverLower: [SIM_TIME_KEY, SEEDED_STARTS_KEY],
@@ -146,4 +146,27 @@ export async function loadState(
     tables: file.tables.length,
     rows: file.tables.reduce((n, t) => n + t.rows.length, 0),
   };
+}
+
+/**
+ * A file saved before migration 0010 holds the devices' driver states in a table of their own
+ * (`device_driver_state`: device_id, state, updated_at); they now live on the device rows.
+ */
+export function withDriverStatesOnDevices(tables: readonly TableRows[]): TableRows[] {
+  const legacy = tables.find((t) => t.name === 'device_driver_state');
+  if (legacy === undefined) return [...tables];
+  const col = (name: string) => legacy.columns.indexOf(name);
+  const [id, state, at] = [col('device_id'), col('state'), col('updated_at')];
+  const byDevice = new Map(legacy.rows.map((r) => [r[id], [r[state] ?? null, r[at] ?? null] as const]));
+  return tables
+    .filter((t) => t !== legacy)
+    .map((t) => {
+      if (t.name !== 'devices' || t.columns.includes('driver_state')) return t;
+      const deviceId = t.columns.indexOf('id');
+      return {
+        name: t.name,
+        columns: [...t.columns, 'driver_state', 'driver_state_at'],
+        rows: t.rows.map((r) => [...r, ...(byDevice.get(r[deviceId]) ?? [null, null])]),
+      };
+    });
 }

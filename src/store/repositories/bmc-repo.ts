@@ -12,7 +12,7 @@ export interface DrivenDeviceRow {
   bmc_password_sealed: string | null;
   bmc_insecure: number;
   boot_mode: 'uefi' | 'legacy';
-  /** device_driver_state.state: the hardware driver's journal or the simulated record; null if none. */
+  /** devices.driver_state: the hardware driver's journal or the simulated record; null if none. */
   state: string | null;
 }
 
@@ -26,7 +26,7 @@ const drivenColumns = [
   'd.bmc_password_sealed',
   'd.bmc_insecure',
   'd.boot_mode',
-  's.state',
+  'd.driver_state as state',
 ] as const;
 
 /** Devices with their BMC and driver state (journal or simulated record), by id. */
@@ -40,7 +40,6 @@ export async function drivenDevices(
 const drivenByIds = preparedList((db, ids) =>
   db
     .selectFrom('devices as d')
-    .leftJoin('device_driver_state as s', 's.device_id', 'd.id')
     .select(drivenColumns)
     .where('d.id', 'in', ids as string[]),
 );
@@ -52,7 +51,6 @@ export async function findDrivenDevice(
 ): Promise<DrivenDeviceRow | undefined> {
   return db
     .selectFrom('devices as d')
-    .leftJoin('device_driver_state as s', 's.device_id', 'd.id')
     .select(drivenColumns)
     .where((eb) => eb.or([eb('d.id', '=', idOrSerial), eb('d.serial', '=', idOrSerial)]))
     .executeTakeFirst();

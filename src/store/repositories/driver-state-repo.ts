@@ -1,32 +1,27 @@
 import type { Executor } from '../db.js';
-import { insertValues } from '../prepared.js';
+import { prepared } from '../prepared.js';
 
 /**
- * Writes device driver states (upsert). In a transaction, prepared statements of up to 64 rows;
- * outside one, one statement per 300 rows, so each chunk is atomic.
+ * Writes device driver states (devices.driver_state), one prepared UPDATE per device: a pass's
+ * devices are neighbours in the table (allocated in serial order), so their rows share pages.
+ * A device that no longer exists is skipped, as there is nothing left to drive.
  */
 export async function saveDriverStates(
   db: Executor,
   states: readonly { deviceId: string; state: string }[],
   now: number,
 ): Promise<void> {
-  const step = db.isTransaction ? Math.max(1, states.length) : 300;
-  for (let i = 0; i < states.length; i += step) {
-    await insertValues(
-      db,
-      'device_driver_state',
-      states.slice(i, i + step).map((s) => ({ device_id: s.deviceId, state: s.state, updated_at: now })),
-      DRIVER_STATE_UPSERT,
-    );
-  }
+  for (const s of states) await saveState.run(db, { id: s.deviceId, state: s.state, at: now });
 }
-const DRIVER_STATE_UPSERT = { key: 'device_id', set: ['state', 'updated_at'] };
+const saveState = prepared((db, p: { id: string; state: string; at: number }) =>
+  db.updateTable('devices').set({ driver_state: p.state, driver_state_at: p.at }).where('id', '=', p.id),
+);
 
 export async function driverStateOf(db: Executor, deviceId: string): Promise<string | undefined> {
   const r = await db
-    .selectFrom('device_driver_state')
-    .select('state')
-    .where('device_id', '=', deviceId)
+    .selectFrom('devices')
+    .select('driver_state')
+    .where('id', '=', deviceId)
     .executeTakeFirst();
-  return r?.state;
+  return r?.driver_state ?? undefined;
 }

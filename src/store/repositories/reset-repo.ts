@@ -25,7 +25,6 @@ const USER_TABLES = [
   'faults',
   'deployments',
   'bmc_locks',
-  'device_driver_state',
 ] as const;
 
 export interface ResetPlan {
@@ -81,6 +80,17 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
       note('ip_pool_hints', (await tx.deleteFrom('ip_pool_hints').executeTakeFirst()).numDeletedRows);
     }
 
+    // Every device forgets what its driver kept (counted as the table it was once kept in).
+    note(
+      'device_driver_state',
+      (
+        await tx
+          .updateTable('devices')
+          .set({ driver_state: null, driver_state_at: null })
+          .where('driver_state', 'is not', null)
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    );
     // The fleet: catalog devices are re-created by the sync below (status, BMC enrolment and
     // MACs as the catalog says); devices an operator added stay as enrolled, without instance.
     for (let i = 0; i < plan.catalogSerials.length; i += 500) {

@@ -62,7 +62,14 @@ describe('device driver state on the device row (migration 0010)', () => {
   });
 
   it('saves and reads states on the row, inside a transaction or not; a gone device is skipped', async () => {
-    await saveDriverStates(store.db, [{ deviceId: 'dev-b', state: '{"power":"off"}' }], 7);
+    await saveDriverStates(
+      store.db,
+      [
+        { deviceId: 'dev-b', state: '{"power":"off"}' },
+        { deviceId: 'dev-gone', state: '{}' },
+      ],
+      7,
+    );
     await store.transaction((tx) =>
       saveDriverStates(
         tx,

@@ -139,7 +139,7 @@ function hold(row: DrivenDeviceRow): HeldDevice {
 }
 
 /**
- * The simulated driver: steps are bookkeeping on the device's record (device_driver_state).
+ * The simulated driver: steps are bookkeeping on the device's record (devices.driver_state).
  * Step durations are not slept here: the reconciler schedules each step `seconds × time scale`
  * after the previous one, as a real driver's step would take that long. Alone, a call reads its
  * devices in one query and writes them back in one statement per chunk. Within a reconciler

@@ -62,7 +62,7 @@ describe('device driver state on the device row (migration 0010)', () => {
   });
 
   it('saves and reads states on the row, inside a transaction or not; a gone device is skipped', async () => {
-    await saveDriverStates(
+    const outside = await saveDriverStates(
       store.db,
       [
         { deviceId: 'dev-b', state: '{"power":"off"}' },
@@ -70,7 +70,7 @@ describe('device driver state on the device row (migration 0010)', () => {
       ],
       7,
     );
-    await store.transaction((tx) =>
+    const inside = await store.transaction((tx) =>
       saveDriverStates(
         tx,
         [
@@ -80,6 +80,9 @@ describe('device driver state on the device row (migration 0010)', () => {
         8,
       ),
     );
+    // The device that is gone is not counted: the hardware driver refuses to send a command
+    // whose journal was not written.
+    expect([outside, inside]).toEqual([1, 1]);
     expect(await driverStateOf(store.db, 'dev-a')).toBe('{"power":"off"}');
     expect(await driverStateOf(store.db, 'dev-b')).toBe('{"power":"off"}');
     expect(await driverStateOf(store.db, 'dev-gone')).toBeUndefined();

@@ -95,7 +95,7 @@ const ADD_BATCH = 500;
 
 const SERIAL = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-type ViewColumns = Omit<DeviceRow, 'health_checked_at' | 'next_sync_at' | 'driver_state' | 'driver_state_at'>;
+type ViewColumns = Omit<DeviceRow, 'health_checked_at' | 'next_sync_at'>;
 
 export const deviceView = (d: ViewColumns, macs: readonly string[] = []): DeviceView => ({
   deviceId: d.id,

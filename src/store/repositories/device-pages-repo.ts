@@ -1,6 +1,6 @@
 import type { Executor } from '../db.js';
 import { paged } from '../paging.js';
-import type { DeviceRow } from './devices-repo.js';
+import { DEVICE_COLUMNS, type DeviceRow } from './devices-repo.js';
 
 export interface DeviceFilter {
   regionId?: string;
@@ -21,7 +21,7 @@ export function listDevicesPage(
 ): Promise<{ rows: DeviceRow[]; totalCount: number }> {
   const q = db
     .selectFrom('devices')
-    .selectAll()
+    .select(DEVICE_COLUMNS)
     .$if(f.regionId !== undefined, (x) => x.where('region_id', '=', f.regionId!))
     .$if(f.azId !== undefined, (x) => x.where('az_id', '=', f.azId!))
     .$if(f.deviceType !== undefined, (x) => x.where('device_type', '=', f.deviceType!))

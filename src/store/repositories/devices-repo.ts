@@ -2,7 +2,30 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../db.js';
 import type { DevicesTable } from '../tables.js';
 
-export type DeviceRow = Selectable<DevicesTable>;
+/** A device as listed and shown: every column but what its driver keeps (a few hundred bytes). */
+export type DeviceRow = Omit<Selectable<DevicesTable>, 'driver_state' | 'driver_state_at'>;
+
+export const DEVICE_COLUMNS = [
+  'id',
+  'serial',
+  'region_id',
+  'az_id',
+  'device_type',
+  'bmc_url',
+  'bmc_driver',
+  'bmc_username',
+  'bmc_password_sealed',
+  'bmc_insecure',
+  'boot_mode',
+  'power_state',
+  'health',
+  'health_message',
+  'health_checked_at',
+  'next_sync_at',
+  'status',
+  'instance_id',
+  'created_at',
+] as const satisfies readonly (keyof DeviceRow)[];
 
 /**
  * Inserts devices, 500 rows per statement (15 columns: 7,500 parameters, inside both SQLite's
@@ -21,7 +44,7 @@ export async function insertDevices(db: Executor, rows: readonly Insertable<Devi
 export const findDevice = (db: Executor, idOrSerial: string): Promise<DeviceRow | undefined> =>
   db
     .selectFrom('devices')
-    .selectAll()
+    .select(DEVICE_COLUMNS)
     .where((eb) => eb.or([eb('id', '=', idOrSerial), eb('serial', '=', idOrSerial)]))
     .executeTakeFirst();
 
@@ -30,7 +53,7 @@ export async function updateDevice(db: Executor, id: string, set: Updateable<Dev
 }
 
 export const findDeviceBySerial = (db: Executor, serial: string): Promise<DeviceRow | undefined> =>
-  db.selectFrom('devices').selectAll().where('serial', '=', serial).executeTakeFirst();
+  db.selectFrom('devices').select(DEVICE_COLUMNS).where('serial', '=', serial).executeTakeFirst();
 
 /** Serials among `serials` that already exist. */
 export async function existingSerials(db: Executor, serials: readonly string[]): Promise<string[]> {
@@ -52,7 +75,7 @@ export const listDevices = (
 ): Promise<DeviceRow[]> =>
   db
     .selectFrom('devices')
-    .selectAll()
+    .select(DEVICE_COLUMNS)
     .$if(f.regionId !== undefined, (q) => q.where('region_id', '=', f.regionId!))
     .$if(f.azId !== undefined, (q) => q.where('az_id', '=', f.azId!))
     .$if(f.deviceType !== undefined, (q) => q.where('device_type', '=', f.deviceType!))

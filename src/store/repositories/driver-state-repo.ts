@@ -1,25 +1,27 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db.js';
+import { type Executor, isPostgres } from '../db.js';
 import { prepared } from '../prepared.js';
 
 /**
- * Writes device driver states (devices.driver_state). In a transaction (a reconciler pass), one
- * prepared UPDATE per device: the pass's devices are neighbours in the table (allocated in serial
- * order), so their rows share pages. Outside one, one statement per 300 devices, so each chunk is
- * atomic. A device that no longer exists is skipped: there is nothing left to drive.
+ * Writes device driver states (devices.driver_state); returns how many devices were written (a
+ * device that no longer exists is skipped). In a SQLite transaction (a reconciler pass), one
+ * prepared UPDATE per device: no round trip, and the pass's devices are neighbours in the table
+ * (allocated in serial order), so their rows share pages. Otherwise one statement per 300
+ * devices: atomic per chunk, and one round trip each on PostgreSQL.
  */
 export async function saveDriverStates(
   db: Executor,
   states: readonly { deviceId: string; state: string }[],
   now: number,
-): Promise<void> {
-  if (db.isTransaction) {
-    for (const s of states) await saveState.run(db, { id: s.deviceId, state: s.state, at: now });
-    return;
+): Promise<number> {
+  let written = 0;
+  if (db.isTransaction && !isPostgres(db)) {
+    for (const s of states) written += await saveState.run(db, { id: s.deviceId, state: s.state, at: now });
+    return written;
   }
   for (let i = 0; i < states.length; i += 300) {
     const chunk = states.slice(i, i + 300);
-    await db
+    const r = await db
       .updateTable('devices')
       .set({
         driver_state: sql<string>`case id ${sql.join(
@@ -33,8 +35,10 @@ export async function saveDriverStates(
         'in',
         chunk.map((s) => s.deviceId),
       )
-      .execute();
+      .executeTakeFirst();
+    written += Number(r.numUpdatedRows);
   }
+  return written;
 }
 const saveState = prepared((db, p: { id: string; state: string; at: number }) =>
   db.updateTable('devices').set({ driver_state: p.state, driver_state_at: p.at }).where('id', '=', p.id),

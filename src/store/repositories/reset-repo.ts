@@ -80,17 +80,14 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
       note('ip_pool_hints', (await tx.deleteFrom('ip_pool_hints').executeTakeFirst()).numDeletedRows);
     }
 
-    // Every device forgets what its driver kept (counted as the table it was once kept in).
-    note(
-      'device_driver_state',
-      (
-        await tx
-          .updateTable('devices')
-          .set({ driver_state: null, driver_state_at: null })
-          .where('driver_state', 'is not', null)
-          .executeTakeFirst()
-      ).numUpdatedRows,
-    );
+    // Every device forgets what its driver kept, counted as the table it was once kept in: the
+    // catalog's devices go with their rows below, the others are cleared after.
+    const kept = await tx
+      .selectFrom('devices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('driver_state', 'is not', null)
+      .executeTakeFirstOrThrow();
+    note('device_driver_state', kept.n);
     // The fleet: catalog devices are re-created by the sync below (status, BMC enrolment and
     // MACs as the catalog says); devices an operator added stay as enrolled, without instance.
     for (let i = 0; i < plan.catalogSerials.length; i += 500) {
@@ -99,6 +96,11 @@ export async function resetDatabase(store: Store, plan: ResetPlan): Promise<Rese
         .where('serial', 'in', plan.catalogSerials.slice(i, i + 500))
         .execute();
     }
+    await tx
+      .updateTable('devices')
+      .set({ driver_state: null, driver_state_at: null })
+      .where('driver_state', 'is not', null)
+      .execute();
     await tx
       .updateTable('devices')
       .set({

@@ -53,8 +53,16 @@ export function createHardwareDriver(
     const run = runOf(req);
     const mine =
       journal.step && journal.step.run === run && journal.step.step === req.step ? journal.step : undefined;
-    const save = (j: DeviceJournal) =>
-      saveDriverStates(store.db, [{ deviceId: device.id, state: JSON.stringify(j) }], now());
+    // The journal is written before the command it announces: no device row, no command.
+    const save = async (j: DeviceJournal) => {
+      const written = await saveDriverStates(
+        store.db,
+        [{ deviceId: device.id, state: JSON.stringify(j) }],
+        now(),
+      );
+      if (written === 0)
+        throw new Error(`device ${device.id} no longer exists: its step journal cannot be written`);
+    };
     // What the step last read of the machine's power, kept on the device for `devices list`.
     let seen: PowerReading | undefined;
     let opened: BmcClient | undefined;

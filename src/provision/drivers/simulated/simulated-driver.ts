@@ -154,7 +154,7 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
       if (h.changed && !(h.state instanceof Error))
         writes.push({ deviceId: h.row.id, state: JSON.stringify(h.state) });
     }
-    return saveDriverStates(db, writes, now());
+    return saveDriverStates(db, writes, now()).then(() => undefined);
   };
   return {
     name: 'simulated',

@@ -1,10 +1,4 @@
-import {
-  CompiledQuery,
-  type Compilable,
-  type InsertQueryBuilder,
-  type InsertResult,
-  type Insertable,
-} from 'kysely';
+import { CompiledQuery, type Compilable, type Insertable } from 'kysely';
 import { type Executor, isPostgres } from './db.js';
 import type { Database } from './tables.js';
 
@@ -165,14 +159,11 @@ const CHUNK_ROWS = 64;
  * per shape (dialect, table, columns, number of rows) and kept among the last 64 shapes. Rows
  * with differing columns, a column left undefined, or more than 16 rows outside a transaction go
  * through the query builder as before (there an undefined column is the column's default).
- * With `upsert`, a row whose `key` column is already taken updates that row's `set` columns to
- * the new row's values instead.
  */
 export async function insertValues<T extends keyof Database & string>(
   db: Executor,
   table: T,
   rows: readonly Insertable<Database[T]>[],
-  upsert?: Upsert,
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
@@ -184,36 +175,16 @@ export async function insertValues<T extends keyof Database & string>(
     );
   });
   if (!uniform || (rows.length > MAX_PREPARED_ROWS && !db.isTransaction)) {
-    await withUpsert(db.insertInto(table).values(rows as never), upsert).execute();
+    await db
+      .insertInto(table)
+      .values(rows as never)
+      .execute();
     return;
   }
   for (let i = 0; i < rows.length;) {
     const n = rows.length - i >= CHUNK_ROWS ? CHUNK_ROWS : Math.min(rows.length - i, MAX_PREPARED_ROWS);
-    await insertShape(db, table, columns, rows.slice(i, (i += n)), upsert);
+    await insertShape(db, table, columns, rows.slice(i, (i += n)));
   }
-}
-
-/**
- * On a conflict on `key`, set `set` to the values of the row that was to be inserted. The rows of
- * one call must have distinct keys: PostgreSQL refuses a statement that updates a row twice.
- */
-export interface Upsert {
-  key: string;
-  set: readonly string[];
-}
-
-function withUpsert<T extends keyof Database & string>(
-  q: InsertQueryBuilder<Database, T, InsertResult>,
-  upsert: Upsert | undefined,
-): InsertQueryBuilder<Database, T, InsertResult> {
-  if (!upsert) return q;
-  return q.onConflict((oc) =>
-    oc
-      .column(upsert.key as never)
-      .doUpdateSet(
-        (eb) => Object.fromEntries(upsert.set.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
-      ),
-  );
 }
 
 /** One prepared INSERT of `rows`, whose columns are `columns` in that order. */
@@ -222,15 +193,13 @@ async function insertShape<T extends keyof Database & string>(
   table: T,
   columns: readonly string[],
   rows: readonly Insertable<Database[T]>[],
-  upsert: Upsert | undefined,
 ): Promise<void> {
   const pg = isPostgres(db);
-  const conflict = upsert ? ` on ${upsert.key} set ${upsert.set.join(',')}` : '';
-  const key = `${pg ? 'pg' : 'sqlite'} ${table} ${rows.length} ${columns.join(',')}${conflict}`;
+  const key = `${pg ? 'pg' : 'sqlite'} ${table} ${rows.length} ${columns.join(',')}`;
   const c = recent(inserts, key, MAX_INSERT_SHAPES, () => {
     let n = 0;
     const shaped = rows.map(() => Object.fromEntries(columns.map((col) => [col, new Slot(String(n++))])));
-    return compile(withUpsert(db.insertInto(table).values(shaped as never), upsert));
+    return compile(db.insertInto(table).values(shaped as never));
   });
   const flat: unknown[] = [];
   for (const r of rows) for (const col of columns) flat.push((r as Record<string, unknown>)[col]);

@@ -112,27 +112,6 @@ describe('prepared queries: compiled once, bound per call (both databases)', () 
     expect(await count('one')).toBe(40);
   });
 
-  it('insertValues with upsert: a taken key updates the named columns, prepared or built alike', async () => {
-    const db = h.runtime.store.db;
-    const upsert = { key: 'key', set: ['value'] };
-    const rows = (n: number, value: string) =>
-      Array.from({ length: n }, (_, i) => ({ key: `upsert-${i}`, value: `${value}-${i}` }));
-    const values = async () =>
-      (await db.selectFrom('settings').select(['key', 'value']).where('key', 'like', 'upsert-%').execute())
-        .sort((a, b) => Number(a.key.slice(7)) - Number(b.key.slice(7)))
-        .map((r) => r.value);
-    // Outside a transaction: 3 rows prepared, then 20 (built) over them.
-    await insertValues(db, 'settings', rows(3, 'a'), upsert);
-    await insertValues(db, 'settings', rows(20, 'b'), upsert);
-    expect(await values()).toEqual(rows(20, 'b').map((r) => r.value));
-    // Inside one: 70 rows in prepared statements of 64 and 6, over 20 taken keys.
-    await h.runtime.store.transaction((tx) => insertValues(tx, 'settings', rows(70, 'c'), upsert));
-    expect(await values()).toEqual(rows(70, 'c').map((r) => r.value));
-    // Without upsert the same rows conflict.
-    await expect(insertValues(db, 'settings', rows(2, 'd'))).rejects.toThrow();
-    expect((await values()).slice(0, 2)).toEqual(['c-0', 'c-1']);
-  });
-
   it('a duplicate key fails the statement and writes nothing of it', async () => {
     const db = h.runtime.store.db;
     await expect(insertValues(db, 'idempotency_keys', [row('e', 'e1'), row('e', 'e1')])).rejects.toThrow();

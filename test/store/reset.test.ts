@@ -4,6 +4,7 @@ import { sharedReadCache } from '../../src/domain/read-cache.js';
 import { resetState } from '../../src/domain/operator/reset.js';
 import { catalogFilePath } from '../../src/runtime.js';
 import { type Store, openStore } from '../../src/store/db.js';
+import { driverStateOf, saveDriverStates } from '../../src/store/repositories/driver-state-repo.js';
 import { AZ, DEVICE_TYPE, REGION, type TestHarness, createHarness, resultOf } from '../helpers/harness.js';
 import { settleAll, spec, create } from '../helpers/instances.js';
 import { GENERATED, dumpState, insertStoredInstances, populate } from '../helpers/state-fixtures.js';
@@ -80,7 +81,22 @@ describe('edcps reset (store)', () => {
       .set({ status: 'allocated', instance_id: 'edcps-fixture' })
       .where('serial', '=', 'RACK-A-1')
       .execute();
-    await reset(h, true);
+    // And a driver state on it and on one catalog device (re-created by the reset).
+    const catalogDevice = await h.runtime.store.db
+      .selectFrom('devices')
+      .select('id')
+      .where('serial', 'not like', 'RACK-%')
+      .executeTakeFirstOrThrow();
+    const rackA1 = (await op.device('RACK-A-1')).deviceId;
+    await saveDriverStates(
+      h.runtime.store.db,
+      [rackA1, catalogDevice.id].map((deviceId) => ({ deviceId, state: '{"power":"on"}' })),
+      1,
+    );
+    const { removed } = await reset(h, true);
+    expect(removed.device_driver_state).toBe(2);
+    expect(await driverStateOf(h.runtime.store.db, rackA1)).toBeUndefined();
+    expect(await driverStateOf(h.runtime.store.db, catalogDevice.id)).toBeUndefined();
     const a1 = await op.device('RACK-A-1');
     expect(a1).toMatchObject({ status: 'available', instanceId: '' });
     expect(a1.macs).toEqual(['52:54:00:00:00:01']);

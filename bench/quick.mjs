@@ -1,11 +1,12 @@
-/* global crypto, performance, setTimeout -- Node 20 globals */
+/* global crypto, setTimeout -- Node 20 globals */
 // `node bench/quick.mjs` (after `npm run build`): a quick look at the three request rates
 // against bare Fastify, with the server's CPU time per request, on a small database — for
 // iterating on performance. The figures of record come from `npm run bench` (bench/run.mjs).
 // Its bare handler answers the ~100-byte envelope (it is measured before edcps has answered
 // anything), so its describe ratios read lower than the bench's: compare CPU µs per request.
 //
-// BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_ONLY
+// BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_BARE=0
+// to skip the bare baseline (A/B runs compare the server's CPU per request), BENCH_ONLY
 // (list,one,create,create10) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
 // (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
 // the last measurement (bench/lib/sql-timing.mjs; the table is in .bench-tmp/quick.stderr),
@@ -17,6 +18,7 @@ import Database from 'better-sqlite3';
 import { apiClient } from './lib/api.mjs';
 import { instanceSpec, writeBenchCatalog } from './lib/catalog.mjs';
 import { measureLoad, signerFor } from './lib/load.mjs';
+import { waitSettled } from './lib/settle.mjs';
 import {
   cpuSecondsOf,
   edcpsArgs,
@@ -241,27 +243,24 @@ const edcpsLoads = {
     sign,
   },
 };
-// Provisioning done: no instance has a step in flight. A write load is also reported with the
-// time provisioning took to catch up after it counted in (its sustained rate).
+// Each load starts with provisioning done, and a write load is also reported with the time
+// provisioning took to catch up after it counted in (its sustained rate).
 const watch = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
-const busy = watch.prepare(`select 1 from instances where next_run_at is not null limit 1`);
-const settle = async () => {
-  const t = performance.now();
-  while (busy.get() !== undefined) await new Promise((r) => setTimeout(r, 20));
-  return performance.now() - t;
-};
+const settle = () => waitSettled(watch, { label: 'quick', pollMs: 20 });
 for (const key of ONLY) {
   await settle();
   if (process.env.BENCH_SQL) process.kill(s.pid, 'SIGUSR2');
   const r = await measure(s, edcpsLoads[key]);
   const drainMs = await settle();
   const b = baseline[key];
-  const ofBare = b.rps === undefined ? 'no bare' : `${((r.rps / b.rps) * 100).toFixed(1)} % of bare`;
+  const ofBare =
+    b.rps === undefined
+      ? 'no bare'
+      : `${((r.rps / b.rps) * 100).toFixed(1)} % of bare (${Math.round(b.rps)} req/s, ${Math.round(b.cpuUs)} µs/req)`;
   const sustained = (r.rps * SECONDS) / (SECONDS + drainMs / 1000);
   console.log(
     `${loads[key].name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ` +
-      `server CPU ${Math.round(r.cpuUs)} µs/req  ${ofBare} ` +
-      `(${Math.round(b.rps)} req/s, ${Math.round(b.cpuUs)} µs/req); settled ${Math.round(drainMs)} ms after ` +
+      `server CPU ${Math.round(r.cpuUs)} µs/req  ${ofBare}; settled ${Math.round(drainMs)} ms after ` +
       `(${Math.round(sustained)} req/s with it); RSS ${rss()}`,
   );
 }

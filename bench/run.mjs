@@ -1,4 +1,4 @@
-/* global setTimeout, performance, crypto, fetch -- Node 20 globals */
+/* global performance, crypto, fetch -- Node 20 globals */
 // `npm run bench`: the performance figures of docs/benchmarks.md, each a ratio to a bare
 // Fastify handler measured in the same run on the same machine. Runs against the BUILT server
 // (dist/, via bin/edcps.js) in separate processes; the load comes from this process.
@@ -28,6 +28,7 @@ import {
   startProcess,
 } from './lib/server.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
+import { waitSettled } from './lib/settle.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { signRequest } = await import(path.join(ROOT, 'dist/src/auth/sign.js'));
@@ -189,19 +190,9 @@ async function benchDb(name) {
     countWhere(cond) {
       return this.db.prepare(`select count(*) as n from instances where ${cond}`).get().n;
     },
-    /** Provisioning done: no instance has a step in flight (read through the instances_due index). */
-    async waitSettled(label = name) {
-      const t = performance.now();
-      const busy = this.db.prepare(`select 1 from instances where next_run_at is not null limit 1`);
-      while (busy.get() !== undefined) {
-        if (performance.now() - t > 3_600_000)
-          throw new Error(`${label}: instances still in flight after an hour`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return performance.now() - t;
-    },
-    async waitUntilStable(label) {
-      return this.waitSettled(label);
+    /** Provisioning done: no instance has a step in flight. */
+    waitSettled(label = name) {
+      return waitSettled(this.db, { label });
     },
     /** Copies the data directory aside (no server running). */
     keep() {
@@ -260,7 +251,7 @@ for (const d of [small, large]) {
   await d.createNetworks(call);
   await createMany(call, d.subnets[0], SMALL);
   await createMany(call, d.subnets[0], GROUP, GROUP_NAME);
-  await d.waitUntilStable(`${d.name}: seed 1k`);
+  await d.waitSettled(`${d.name}: seed 1k`);
   await stopAndProfile(s);
 }
 small.keep();
@@ -278,7 +269,7 @@ small.keep();
   const since = performance.now();
   const spawnedAt = Date.now();
   const on = await startEdcps('reconciler', large.env());
-  await large.waitUntilStable('reconciler batch');
+  await large.waitSettled('reconciler batch');
   const wallMs = performance.now() - since;
   // The engine's own record: first event to last `running` event of the batch.
   const span = large.db
@@ -304,7 +295,7 @@ small.keep();
   const t0 = performance.now();
   await createMany(call2, large.subnets[0], first);
   await createMany(call2, large.subnets[1], rest - first);
-  await large.waitUntilStable('seed rest');
+  await large.waitSettled('seed rest');
   results.seeding.rest = { instances: rest, ms: Math.round(performance.now() - t0) };
   results.memory.seedingPeakMiB = on.memory().peakMiB;
   await stopAndProfile(on);

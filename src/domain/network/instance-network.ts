@@ -72,9 +72,8 @@ export async function resolveInstanceSubnet(
   }
   const found = await getSubnet(tx, caller, subnetId);
   if (!found) throw invalidArgument(field, `subnet ${subnetId} not found`);
-  await lockVpc(tx, found.vpc_id);
-  // Read again under the lock: a concurrent deleteSubnet may have committed meanwhile.
-  const s = await getSubnet(tx, caller, subnetId);
+  // Read again if the lock was waited for: a concurrent deleteSubnet may have committed meanwhile.
+  const s = (await lockVpc(tx, found.vpc_id)) ? await getSubnet(tx, caller, subnetId) : found;
   if (!s) throw invalidArgument(field, `subnet ${subnetId} not found`);
   if (s.az_id !== az) {
     throw invalidArgument(field, `subnet ${subnetId} is in availability zone ${s.az_id}, not ${az}`);

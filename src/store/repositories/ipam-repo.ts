@@ -11,12 +11,13 @@ import type { IpAllocationsTable } from '../tables.js';
  * for alias ranges). Reserved addresses (network, gateway, broadcast) are never rows: callers
  * search only the usable part of a pool. Callers lock the VPC row first (`lockVpc`), so
  * concurrent allocators in one VPC queue up on PostgreSQL; SQLite transactions are already
- * serialised (BEGIN IMMEDIATE).
+ * serialised (BEGIN IMMEDIATE). True when a lock was taken, and so perhaps waited for: what the
+ * caller read before may have changed.
  */
-export async function lockVpc(tx: Executor, vpcId: string): Promise<void> {
-  if (isPostgres(tx)) {
-    await tx.selectFrom('vpcs').select('id').where('id', '=', vpcId).forUpdate().execute();
-  }
+export async function lockVpc(tx: Executor, vpcId: string): Promise<boolean> {
+  if (!isPostgres(tx)) return false;
+  await tx.selectFrom('vpcs').select('id').where('id', '=', vpcId).forUpdate().execute();
+  return true;
 }
 
 /** True when no allocation of the VPC overlaps [first, last]. */

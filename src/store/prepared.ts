@@ -22,6 +22,11 @@ interface Compiled {
   sql: string;
   /** Per parameter of the SQL: the name of the call's value, or the constant the builder gave. */
   parameters: readonly ({ slot: string } | { value: unknown })[];
+  /**
+   * The parameters are the call's values named "0", "1", … in that order (a multi-row INSERT):
+   * its values, in order, are the parameters as they are, with no look-up per parameter.
+   */
+  positional: boolean;
 }
 
 function compile<O>(query: Compilable<O>): Compiled {
@@ -29,15 +34,18 @@ function compile<O>(query: Compilable<O>): Compiled {
   return {
     sql: c.sql,
     parameters: c.parameters.map((p) => (p instanceof Slot ? { slot: p.name } : { value: p })),
+    positional: c.parameters.every((p, i) => p instanceof Slot && p.name === String(i)),
   };
 }
 
+const runWith = <O>(db: Executor, sql: string, parameters: unknown[]) =>
+  db.executeQuery<O>(CompiledQuery.raw(sql, parameters) as CompiledQuery<O>);
+
 const run = <O>(db: Executor, c: Compiled, bind: (slot: string) => unknown) =>
-  db.executeQuery<O>(
-    CompiledQuery.raw(
-      c.sql,
-      c.parameters.map((p) => ('slot' in p ? bind(p.slot) : p.value)),
-    ) as CompiledQuery<O>,
+  runWith<O>(
+    db,
+    c.sql,
+    c.parameters.map((p) => ('slot' in p ? bind(p.slot) : p.value)),
   );
 
 /** `cache`'s statement for `key` (made when missing), kept as the most recently used of `max`. */
@@ -203,5 +211,5 @@ async function insertShape<T extends keyof Database & string>(
   });
   const flat: unknown[] = [];
   for (const r of rows) for (const col of columns) flat.push((r as Record<string, unknown>)[col]);
-  await run(db, c, (slot) => flat[Number(slot)]);
+  await (c.positional ? runWith(db, c.sql, flat) : run(db, c, (slot) => flat[Number(slot)]));
 }

@@ -7,7 +7,8 @@
 //
 // BENCH_INSTANCES (default 2000) stored, BENCH_SECONDS (default 4) per measurement, BENCH_BARE=0
 // to skip the bare baseline (A/B runs compare the server's CPU per request), BENCH_ONLY
-// (list,one,create,create10) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
+// (list,one,create,create10,mixed, and stages: createInstances refused at successive stages, see
+// below) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
 // (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
 // the last measurement (bench/lib/sql-timing.mjs; the table is in .bench-tmp/quick.stderr),
 // BENCH_NODE_OPTIONS passed to the server's node.
@@ -69,6 +70,22 @@ const loads = {
   create10: { name: 'createInstances×10', method: 'PUT', path: `${R}/instances` },
   mixed: { name: 'mixed 95/5' },
 };
+/**
+ * `stages`: where a create's CPU goes, read as differences. Each is createInstances refused at a
+ * later stage of its transaction (after it is begun, its token looked up and the spec parsed),
+ * so the next one costs what the stages between them cost: no spec; the catalog look-up (an
+ * unknown AZ); the instance count, quota, device allocation and driver look-up (an unknown
+ * subnet, rolled back); the subnet and VPC (a private IP outside the subnet). The full create
+ * adds address allocation, the rows, events and token written, the commit and its provisioning.
+ */
+const STAGES = {
+  'refused:spec': { name: 'refused, no spec', spec: () => undefined },
+  'refused:az': { name: 'refused, unknown AZ', spec: (s) => ({ ...s, az: 'nowhere' }) },
+  'refused:subnet': { name: 'refused, bad subnet', spec: (s) => ({ ...s, subnetId: 'subnet-nowhere' }) },
+  'refused:ip': { name: 'refused, IP outside', spec: (s) => ({ ...s, privateIp: '192.168.255.1' }) },
+};
+for (const [key, st] of Object.entries(STAGES))
+  loads[key] = { name: st.name, method: 'PUT', path: `${R}/instances` };
 // BENCH_BARE=0: no baseline (A/B comparisons of the server's CPU per request only).
 const withBare = process.env.BENCH_BARE !== '0';
 const bare = withBare ? await startBareFastify(ROOT, logDir, 'bare') : undefined;
@@ -233,6 +250,21 @@ const edcpsLoads = {
     })(),
     sign,
   },
+  ...Object.fromEntries(
+    Object.entries(STAGES).map(([key, st]) => [
+      key,
+      {
+        ...loads[key],
+        refused: true,
+        body: () =>
+          JSON.stringify({
+            clientToken: crypto.randomUUID(),
+            instanceSpec: st.spec(instanceSpec(cat, subnet, 1, 'quick')),
+          }),
+        sign,
+      },
+    ]),
+  ),
   create10: {
     ...loads.create10,
     body: () =>
@@ -247,12 +279,12 @@ const edcpsLoads = {
 // provisioning took to catch up after it counted in (its sustained rate).
 const watch = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
 const settle = () => waitSettled(watch, { label: 'quick', pollMs: 20 });
-for (const key of ONLY) {
+for (const key of ONLY.flatMap((k) => (k === 'stages' ? [...Object.keys(STAGES), 'create'] : [k]))) {
   await settle();
   if (process.env.BENCH_SQL) process.kill(s.pid, 'SIGUSR2');
   const r = await measure(s, edcpsLoads[key]);
   const drainMs = await settle();
-  const b = baseline[key];
+  const b = baseline[key] ?? {};
   const ofBare =
     b.rps === undefined
       ? 'no bare'

@@ -25,6 +25,8 @@ export async function measureLoad({
   body,
   next,
   sign,
+  /** Every answer must be a 4xx refusal (a load that measures a refusal path on purpose). */
+  refused = false,
   connections = 10,
   seconds = 10,
   warmupSeconds = 3,
@@ -62,13 +64,13 @@ export async function measureLoad({
         err ? reject(err) : resolve(res),
       );
     });
-  const failures = (r) => r.non2xx + r.errors + r.timeouts;
+  const failures = (r) => (refused ? r.requests.total - r['4xx'] : r.non2xx + r.errors + r.timeouts);
   // A rate that includes refusals (stock or addresses running out, a bad signature) measures
   // the refusal path, not the operation: such a run is a bench error, not a figure.
   const check = (r, phase) => {
     if (failures(r) > 0)
       throw new Error(
-        `${next ? 'mixed' : method} ${path ?? 'varying paths'} on ${url}: ${failures(r)} of ${r.requests.total} requests failed during the ${phase}`,
+        `${next ? 'mixed' : method} ${path ?? 'varying paths'} on ${url}: ${failures(r)} of ${r.requests.total} requests ${refused ? 'were not refused' : 'failed'} during the ${phase}`,
       );
   };
   if (warmupSeconds > 0) check(await run(warmupSeconds), 'warm-up');

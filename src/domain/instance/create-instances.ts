@@ -1,5 +1,11 @@
 import type { Tx } from '../../store/db.js';
-import { type RaidRef, getSpecReferences } from '../../store/repositories/catalog-repo.js';
+import {
+  getRegion,
+  listAzs,
+  listOs,
+  listRaids,
+  getDeviceType,
+} from '../../store/repositories/catalog-repo.js';
 import { insertEvents } from '../../store/repositories/instances-repo.js';
 import {
   type InstanceRow,
@@ -45,33 +51,30 @@ interface Resolved {
  * sold-out device type.
  */
 async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Promise<Resolved> {
-  const refs = await getSpecReferences(tx, {
-    regionId: caller.regionId,
-    azId: spec.az,
-    deviceType: spec.deviceType,
-    osId: spec.osTypeId,
-    sysRaidId: spec.sysRaidTypeId,
-    dataRaidId: spec.dataRaidTypeId,
-  });
-  if (!refs) throw invalidArgument('regionId', `unknown region "${caller.regionId}"`);
-  if (!refs.azFound) {
+  const region = await getRegion(tx, caller.regionId);
+  if (!region) throw invalidArgument('regionId', `unknown region "${caller.regionId}"`);
+  const azs = await listAzs(tx, caller.regionId);
+  if (!azs.some((a) => a.id === spec.az)) {
     throw invalidArgument(`${F}.az`, `unknown availability zone "${spec.az}" in region ${caller.regionId}`);
   }
-  if (!refs.deviceType) {
+  const type = await getDeviceType(tx, caller.regionId, spec.deviceType);
+  if (!type) {
     throw invalidArgument(
       `${F}.deviceType`,
       `unknown device type "${spec.deviceType}" in region ${caller.regionId}`,
     );
   }
-  if (refs.deviceType.soldOut) throw failedPrecondition(`device type ${spec.deviceType} is sold out`);
-  const { os } = refs;
+  if (type.sold_out === 1) throw failedPrecondition(`device type ${spec.deviceType} is sold out`);
+  const os = (await listOs(tx, caller.regionId, spec.deviceType)).find((o) => o.id === spec.osTypeId);
   if (!os) {
     throw invalidArgument(
       `${F}.osTypeId`,
       `OS "${spec.osTypeId}" is not offered for device type ${spec.deviceType}`,
     );
   }
-  const raidOf = (field: string, id: string, volume: 'system' | 'data', r: RaidRef | undefined) => {
+  const raids = await listRaids(tx, caller.regionId, spec.deviceType);
+  const raidOf = (field: string, id: string, volume: 'system' | 'data') => {
+    const r = raids.find((x) => x.id === id);
     if (!r)
       throw invalidArgument(field, `RAID type "${id}" is not offered for device type ${spec.deviceType}`);
     if (r.volume_type !== volume) {
@@ -82,13 +85,13 @@ async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Pr
     }
     return r;
   };
-  const sysRaid = raidOf(`${F}.sysRaidTypeId`, spec.sysRaidTypeId, 'system', refs.sysRaid);
-  const dataRaid = raidOf(`${F}.dataRaidTypeId`, spec.dataRaidTypeId, 'data', refs.dataRaid);
+  const sysRaid = raidOf(`${F}.sysRaidTypeId`, spec.sysRaidTypeId, 'system');
+  const dataRaid = raidOf(`${F}.dataRaidTypeId`, spec.dataRaidTypeId, 'data');
   const checkLine = (field: string, nic: NicInternet | undefined) => {
-    if (nic?.lineType !== undefined && nic.lineType !== refs.lineType) {
+    if (nic?.lineType !== undefined && nic.lineType !== region.line_type) {
       throw invalidArgument(
         field,
-        `region ${caller.regionId} offers only line "${refs.lineType}" (describeLineTypes)`,
+        `region ${caller.regionId} offers only line "${region.line_type}" (describeLineTypes)`,
       );
     }
   };
@@ -97,7 +100,7 @@ async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Pr
   if (spec.keypairId !== undefined && !(await keypairBelongsTo(tx, caller, spec.keypairId))) {
     throw invalidArgument(`${F}.keypairId`, `key pair "${spec.keypairId}" not found`);
   }
-  return { lineType: refs.lineType, os, sysRaid, dataRaid };
+  return { lineType: region.line_type, os, sysRaid, dataRaid };
 }
 
 /**

@@ -1,11 +1,5 @@
 import type { Tx } from '../../store/db.js';
-import {
-  getRegion,
-  listAzs,
-  listOs,
-  listRaids,
-  getDeviceType,
-} from '../../store/repositories/catalog-repo.js';
+import { type RaidRef, getSpecReferences } from '../../store/repositories/catalog-repo.js';
 import { insertEvents } from '../../store/repositories/instances-repo.js';
 import {
   type InstanceRow,
@@ -51,30 +45,33 @@ interface Resolved {
  * sold-out device type.
  */
 async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Promise<Resolved> {
-  const region = await getRegion(tx, caller.regionId);
-  if (!region) throw invalidArgument('regionId', `unknown region "${caller.regionId}"`);
-  const azs = await listAzs(tx, caller.regionId);
-  if (!azs.some((a) => a.id === spec.az)) {
+  const refs = await getSpecReferences(tx, {
+    regionId: caller.regionId,
+    azId: spec.az,
+    deviceType: spec.deviceType,
+    osId: spec.osTypeId,
+    sysRaidId: spec.sysRaidTypeId,
+    dataRaidId: spec.dataRaidTypeId,
+  });
+  if (!refs) throw invalidArgument('regionId', `unknown region "${caller.regionId}"`);
+  if (!refs.azFound) {
     throw invalidArgument(`${F}.az`, `unknown availability zone "${spec.az}" in region ${caller.regionId}`);
   }
-  const type = await getDeviceType(tx, caller.regionId, spec.deviceType);
-  if (!type) {
+  if (!refs.deviceType) {
     throw invalidArgument(
       `${F}.deviceType`,
       `unknown device type "${spec.deviceType}" in region ${caller.regionId}`,
     );
   }
-  if (type.sold_out === 1) throw failedPrecondition(`device type ${spec.deviceType} is sold out`);
-  const os = (await listOs(tx, caller.regionId, spec.deviceType)).find((o) => o.id === spec.osTypeId);
+  if (refs.deviceType.soldOut) throw failedPrecondition(`device type ${spec.deviceType} is sold out`);
+  const { os } = refs;
   if (!os) {
     throw invalidArgument(
       `${F}.osTypeId`,
       `OS "${spec.osTypeId}" is not offered for device type ${spec.deviceType}`,
     );
   }
-  const raids = await listRaids(tx, caller.regionId, spec.deviceType);
-  const raidOf = (field: string, id: string, volume: 'system' | 'data') => {
-    const r = raids.find((x) => x.id === id);
+  const raidOf = (field: string, id: string, volume: 'system' | 'data', r: RaidRef | undefined) => {
     if (!r)
       throw invalidArgument(field, `RAID type "${id}" is not offered for device type ${spec.deviceType}`);
     if (r.volume_type !== volume) {
@@ -85,13 +82,13 @@ async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Pr
     }
     return r;
   };
-  const sysRaid = raidOf(`${F}.sysRaidTypeId`, spec.sysRaidTypeId, 'system');
-  const dataRaid = raidOf(`${F}.dataRaidTypeId`, spec.dataRaidTypeId, 'data');
+  const sysRaid = raidOf(`${F}.sysRaidTypeId`, spec.sysRaidTypeId, 'system', refs.sysRaid);
+  const dataRaid = raidOf(`${F}.dataRaidTypeId`, spec.dataRaidTypeId, 'data', refs.dataRaid);
   const checkLine = (field: string, nic: NicInternet | undefined) => {
-    if (nic?.lineType !== undefined && nic.lineType !== region.line_type) {
+    if (nic?.lineType !== undefined && nic.lineType !== refs.lineType) {
       throw invalidArgument(
         field,
-        `region ${caller.regionId} offers only line "${region.line_type}" (describeLineTypes)`,
+        `region ${caller.regionId} offers only line "${refs.lineType}" (describeLineTypes)`,
       );
     }
   };
@@ -100,7 +97,7 @@ async function resolveReferences(tx: Tx, caller: Caller, spec: InstanceSpec): Pr
   if (spec.keypairId !== undefined && !(await keypairBelongsTo(tx, caller, spec.keypairId))) {
     throw invalidArgument(`${F}.keypairId`, `key pair "${spec.keypairId}" not found`);
   }
-  return { lineType: region.line_type, os, sysRaid, dataRaid };
+  return { lineType: refs.lineType, os, sysRaid, dataRaid };
 }
 
 /**

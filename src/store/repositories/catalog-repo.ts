@@ -258,6 +258,87 @@ const raidsOfType = prepared((db, p: OfType) =>
 export const listRaids = (db: Executor, regionId: string, deviceType: string): Promise<RaidRow[]> =>
   raidsOfType.all(db, { regionId, deviceType });
 
+/** What a new instance's spec names, as the region's catalog has it (undefined: not there). */
+export interface SpecReferences {
+  lineType: string;
+  azFound: boolean;
+  deviceType: { soldOut: boolean } | undefined;
+  os: { id: string; os_name: string; os_type: string; os_version: string } | undefined;
+  sysRaid: RaidRef | undefined;
+  dataRaid: RaidRef | undefined;
+}
+
+export interface RaidRef {
+  id: string;
+  volume_type: string;
+  raid_type: string;
+}
+
+interface SpecNames extends OfType {
+  azId: string;
+  osId: string;
+  sysRaidId: string;
+  dataRaidId: string;
+}
+
+// One point look-up per reference (every table's key), instead of five statements that list the
+// region's zones, OS images and RAID types for the caller to search (issue 16: createInstances).
+const specReferences = prepared((db, p: SpecNames) =>
+  db
+    .selectFrom('regions as r')
+    .leftJoin('azs as a', (j) => j.onRef('a.region_id', '=', 'r.id').on('a.id', '=', p.azId))
+    .leftJoin('device_types as t', (j) =>
+      j.onRef('t.region_id', '=', 'r.id').on('t.device_type', '=', p.deviceType),
+    )
+    .leftJoin('os_images as o', (j) =>
+      j.onRef('o.region_id', '=', 'r.id').on('o.device_type', '=', p.deviceType).on('o.id', '=', p.osId),
+    )
+    .leftJoin('raid_types as s', (j) =>
+      j.onRef('s.region_id', '=', 'r.id').on('s.device_type', '=', p.deviceType).on('s.id', '=', p.sysRaidId),
+    )
+    .leftJoin('raid_types as d', (j) =>
+      j
+        .onRef('d.region_id', '=', 'r.id')
+        .on('d.device_type', '=', p.deviceType)
+        .on('d.id', '=', p.dataRaidId),
+    )
+    .select([
+      'r.line_type as lineType',
+      'a.id as azId',
+      't.sold_out as soldOut',
+      'o.id as osId',
+      'o.os_name as osName',
+      'o.os_type as osType',
+      'o.os_version as osVersion',
+      's.id as sysRaidId',
+      's.volume_type as sysVolumeType',
+      's.raid_type as sysRaidType',
+      'd.id as dataRaidId',
+      'd.volume_type as dataVolumeType',
+      'd.raid_type as dataRaidType',
+    ])
+    .where('r.id', '=', p.regionId),
+);
+
+/** The catalog rows a spec names; undefined when the region itself is unknown. */
+export async function getSpecReferences(db: Executor, names: SpecNames): Promise<SpecReferences | undefined> {
+  const r = await specReferences.first(db, names);
+  if (!r) return undefined;
+  const raid = (id: string | null, volume_type: string | null, raid_type: string | null) =>
+    id !== null && volume_type !== null && raid_type !== null ? { id, volume_type, raid_type } : undefined;
+  return {
+    lineType: r.lineType,
+    azFound: r.azId !== null,
+    deviceType: r.soldOut === null ? undefined : { soldOut: r.soldOut === 1 },
+    os:
+      r.osId !== null && r.osName !== null && r.osType !== null && r.osVersion !== null
+        ? { id: r.osId, os_name: r.osName, os_type: r.osType, os_version: r.osVersion }
+        : undefined,
+    sysRaid: raid(r.sysRaidId, r.sysVolumeType, r.sysRaidType),
+    dataRaid: raid(r.dataRaidId, r.dataVolumeType, r.dataRaidType),
+  };
+}
+
 /** Free devices per device type of a region (optionally one AZ). */
 export async function availableDevices(
   db: Executor,

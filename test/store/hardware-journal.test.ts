@@ -4,7 +4,6 @@ import { loadConfig } from '../../src/config.js';
 import { loadCatalogFile } from '../../src/domain/catalog/catalog-file.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { SecretBox } from '../../src/domain/secret-box.js';
-import type { StepRequest } from '../../src/provision/driver.js';
 import type { BmcClient, PowerReading } from '../../src/provision/drivers/bmc.js';
 import type { BmcGate } from '../../src/provision/drivers/hardware/bmc-gate.js';
 import { createHardwareDriver } from '../../src/provision/drivers/hardware/hardware-driver.js';
@@ -12,6 +11,7 @@ import { resourcePath } from '../../src/resources.js';
 import type { Store } from '../../src/store/db.js';
 import { driverStateOf } from '../../src/store/repositories/driver-state-repo.js';
 import { DIALECT_UNDER_TEST, createMigratedStore } from '../helpers/databases.js';
+import { stepRequest } from '../helpers/step-request.js';
 
 /**
  * A BMC that records what it is told; its machine is on. A plain object, as the real clients
@@ -32,29 +32,7 @@ function recordingBmc(): BmcClient & { commands: string[] } {
   };
 }
 
-const powerOff = (deviceId: string): StepRequest => ({
-  instanceId: 'edcps-journal-test',
-  accountId: 'acct-1',
-  regionId: 'r1',
-  azId: 'r1a',
-  deviceType: 't1',
-  deviceId,
-  action: 'stop',
-  actionSeq: 1,
-  step: 'power-off',
-  attempt: 0,
-  target: {
-    osTypeId: 'ubuntu',
-    osName: 'Ubuntu',
-    sysRaidType: 'RAID1',
-    dataRaidType: 'NORAID',
-    hostname: 'node-1',
-    keypairId: '',
-    keepData: false,
-  },
-  network: { vpcId: '', subnetId: '', privateIp: '', extensionSubnetId: '', extensionPrivateIp: '' },
-  secrets: () => undefined,
-});
+const powerOff = (deviceId: string) => stepRequest('power-off', 'stop', { deviceId });
 
 /**
  * The hardware driver writes a step's journal on the device row before the command it announces

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/domain/instance/states.js';
 import { reportedHostKeys } from '../../src/domain/hardware/deployments.js';
 import type { StepRequest, StepResult } from '../../src/provision/driver.js';
+import { stepRequest } from '../helpers/step-request.js';
 import { type BmcClient, BmcError, type PowerReading } from '../../src/provision/drivers/bmc.js';
 import {
   type NetbootControl,
@@ -92,29 +93,7 @@ class FakeBmc implements BmcClient {
 
 class Crash extends Error {}
 
-const request = (step: string, action: Action): StepRequest => ({
-  instanceId: 'cps-1',
-  accountId: 'acct-1',
-  regionId: 'cn-east-tz1',
-  azId: 'cn-east-tz1a',
-  deviceType: 'cps.c.normal',
-  deviceId: 'dev-1',
-  action,
-  actionSeq: 1,
-  step,
-  attempt: 0,
-  target: {
-    osTypeId: 'ubuntu',
-    osName: 'Ubuntu',
-    sysRaidType: 'RAID1',
-    dataRaidType: 'NORAID',
-    hostname: 'node-1',
-    keypairId: '',
-    keepData: false,
-  },
-  network: { vpcId: '', subnetId: '', privateIp: '', extensionSubnetId: '', extensionPrivateIp: '' },
-  secrets: () => undefined,
-});
+const request = (step: string, action: Action): StepRequest => stepRequest(step, action);
 
 /** The hardware driver's loop in miniature: the journal persisted write-ahead, a controllable clock. */
 class Rig {

@@ -292,8 +292,12 @@ for (const key of ONLY.flatMap((k) => (k === 'stages' ? [...Object.keys(STAGES),
   const sustained = (r.rps * SECONDS) / (SECONDS + drainMs / 1000);
   console.log(
     `${loads[key].name.padEnd(18)} ${String(Math.round(r.rps)).padStart(6)} req/s  p50 ${r.latencyP50Ms} ms  ` +
-      `server CPU ${Math.round(r.cpuUs)} µs/req  ${ofBare}; settled ${Math.round(drainMs)} ms after ` +
-      `(${Math.round(sustained)} req/s with it); RSS ${rss()}`,
+      `server CPU ${Math.round(r.cpuUs)} µs/req  ${ofBare}; ` +
+      // A refused create leaves nothing to provision: no catch-up to count.
+      (edcpsLoads[key].refused
+        ? ''
+        : `settled ${Math.round(drainMs)} ms after (${Math.round(sustained)} req/s with it); `) +
+      `RSS ${rss()}`,
   );
 }
 watch.close();

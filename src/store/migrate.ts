@@ -10,6 +10,7 @@ import { accountRoles } from './migrations/0007-account-roles.js';
 import { instanceReadIndexes } from './migrations/0008-instance-read-indexes.js';
 import { readChanges } from './migrations/0009-read-changes.js';
 import { deviceDriverState } from './migrations/0010-device-driver-state.js';
+import { oneDeviceStatusIndex } from './migrations/0011-one-device-status-index.js';
 
 function provider(store: Store): MigrationProvider {
   return {
@@ -24,6 +25,7 @@ function provider(store: Store): MigrationProvider {
       '0008-instance-read-indexes': instanceReadIndexes(store.dialect),
       '0009-read-changes': readChanges(store.dialect),
       '0010-device-driver-state': deviceDriverState(),
+      '0011-one-device-status-index': oneDeviceStatusIndex(),
     }),
   };
 }

@@ -2,7 +2,7 @@ import * as catalogRepo from '../../store/repositories/catalog-repo.js';
 import * as adminRepo from '../../store/repositories/catalog-admin-repo.js';
 import * as bmcRepo from '../../store/repositories/bmc-repo.js';
 import { countByAzTypeAndStatus, listDevicesPage } from '../../store/repositories/device-pages-repo.js';
-import type { DeviceRow } from '../../store/repositories/devices-repo.js';
+import { DEVICE_STATUSES, type DeviceRow } from '../../store/repositories/devices-repo.js';
 import { listEventFeed } from '../../store/repositories/event-feed-repo.js';
 import { listFleetInstancesPage } from '../../store/repositories/instance-pages-repo.js';
 import { isoTime } from '../clock.js';
@@ -17,7 +17,8 @@ export interface Page {
   pageSize: number;
 }
 
-export const DEVICE_STATUSES = ['available', 'allocated', 'retired'] as const;
+/** The device statuses an operator may filter by. */
+export { DEVICE_STATUSES };
 
 export interface DeviceListFilter {
   region?: string;

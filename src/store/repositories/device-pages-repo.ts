@@ -1,6 +1,6 @@
 import type { Executor } from '../db.js';
 import { paged } from '../paging.js';
-import { DEVICE_COLUMNS, type DeviceRow } from './devices-repo.js';
+import { DEVICE_COLUMNS, DEVICE_STATUSES, type DeviceRow } from './devices-repo.js';
 
 export interface DeviceFilter {
   regionId?: string;
@@ -11,8 +11,8 @@ export interface DeviceFilter {
 
 /**
  * One page of devices in listing order (region, AZ, device type, serial) and how many match.
- * Indexed whatever the filter (migration 0007: devices_listing, devices_status_listing; 0001:
- * devices_stock), so a page of a 200,000-device fleet reads only its rows.
+ * Indexed whatever the filter (migration 0007: devices_listing, and devices_status_listing when a
+ * status is given), so a page of a 200,000-device fleet reads only its rows.
  */
 export function listDevicesPage(
   db: Executor,
@@ -33,7 +33,7 @@ export function listDevicesPage(
   return paged(q, page);
 }
 
-/** A region's devices counted by AZ, device type and status (covered by devices_stock). */
+/** A region's devices counted by AZ, device type and status (covered by devices_status_listing). */
 export async function countByAzTypeAndStatus(
   db: Executor,
   regionId: string,
@@ -41,6 +41,7 @@ export async function countByAzTypeAndStatus(
   const rows = await db
     .selectFrom('devices')
     .select(['az_id', 'device_type', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('status', 'in', DEVICE_STATUSES)
     .where('region_id', '=', regionId)
     .groupBy(['az_id', 'device_type', 'status'])
     .execute();

@@ -71,7 +71,9 @@ async function apply(deps: Deps, tx: Tx, completions: readonly Completion[]) {
       continue;
     }
     const key = JSON.stringify([c.owner, c.fromAction, c.fromStep, { ...c.set, ...c.endSet }]);
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
   }
   for (const group of groups.values()) {
     const [c] = group;

@@ -149,7 +149,7 @@ export function preparedList<P extends object, O>(
   };
 }
 
-/** Compiled multi-row INSERTs by dialect, table, columns and row count; the most recent kept. */
+/** Compiled multi-row INSERTs by shape (dialect, table, columns) and row count; the most recent kept. */
 const inserts = new Map<string, Compiled>();
 const MAX_INSERT_SHAPES = 64;
 /** Row counts of up to 16 are shapes of their own. */
@@ -175,41 +175,74 @@ export async function insertValues<T extends keyof Database & string>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]);
-  const uniform = rows.every((r) => {
-    const keys = Object.keys(r);
-    return (
-      keys.length === columns.length &&
-      keys.every((k, i) => k === columns[i] && (r as Record<string, unknown>)[k] !== undefined)
-    );
-  });
-  if (!uniform || (rows.length > MAX_PREPARED_ROWS && !db.isTransaction)) {
+  if (
+    !rows.every((r) => hasExactly(r as Record<string, unknown>, columns)) ||
+    (rows.length > MAX_PREPARED_ROWS && !db.isTransaction)
+  ) {
     await db
       .insertInto(table)
       .values(rows as never)
       .execute();
     return;
   }
+  const shape = insertShapeOf(isPostgres(db), table, columns);
   for (let i = 0; i < rows.length;) {
     const n = rows.length - i >= CHUNK_ROWS ? CHUNK_ROWS : Math.min(rows.length - i, MAX_PREPARED_ROWS);
-    await insertShape(db, table, columns, rows.slice(i, (i += n)));
+    await insertRows(db, shape, rows.slice(i, (i += n)));
   }
 }
 
-/** One prepared INSERT of `rows`, whose columns are `columns` in that order. */
-async function insertShape<T extends keyof Database & string>(
-  db: Executor,
-  table: T,
-  columns: readonly string[],
-  rows: readonly Insertable<Database[T]>[],
-): Promise<void> {
-  const pg = isPostgres(db);
-  const key = `${pg ? 'pg' : 'sqlite'} ${table} ${rows.length} ${columns.join(',')}`;
-  const c = recent(inserts, key, MAX_INSERT_SHAPES, () => {
+/**
+ * True when `row` defines every one of `columns`, none as undefined, and nothing else. Counted
+ * with `for…in` rather than compared with Object.keys: no array per row (a pass inserts hundreds).
+ */
+function hasExactly(row: Record<string, unknown>, columns: readonly string[]): boolean {
+  let n = 0;
+  for (const k in row) if (Object.hasOwn(row, k)) n++;
+  return n === columns.length && columns.every((c) => row[c] !== undefined);
+}
+
+/** A table and the columns its rows define, in order: what an INSERT's text depends on besides its row count. */
+interface InsertShape {
+  readonly pg: boolean;
+  readonly table: string;
+  readonly columns: readonly string[];
+  /** Names the shape in the statement cache's keys (never reused). */
+  readonly id: number;
+}
+
+/**
+ * The recent insert shapes, compared column by column: the same few recur (instances, events,
+ * addresses), and comparing 57 column names is cheaper than joining them into a key and hashing it.
+ */
+const insertShapes: InsertShape[] = [];
+let nextShapeId = 0;
+
+function insertShapeOf(pg: boolean, table: string, columns: readonly string[]): InsertShape {
+  const same = (s: InsertShape) =>
+    s.pg === pg &&
+    s.table === table &&
+    s.columns.length === columns.length &&
+    s.columns.every((c, i) => c === columns[i]);
+  let shape = insertShapes.find(same);
+  if (shape === undefined) {
+    shape = { pg, table, columns: [...columns], id: nextShapeId++ };
+    insertShapes.unshift(shape);
+    if (insertShapes.length > MAX_INSERT_SHAPES) insertShapes.pop();
+  }
+  return shape;
+}
+
+/** One prepared INSERT of `rows`, whose columns are the shape's, in that order. */
+async function insertRows(db: Executor, shape: InsertShape, rows: readonly object[]): Promise<void> {
+  const { columns } = shape;
+  const c = recent(inserts, `${shape.id} ${rows.length}`, MAX_INSERT_SHAPES, () => {
     let n = 0;
     const shaped = rows.map(() => Object.fromEntries(columns.map((col) => [col, new Slot(String(n++))])));
-    return compile(db.insertInto(table).values(shaped as never));
+    return compile(db.insertInto(shape.table as keyof Database).values(shaped as never));
   });
-  const flat: unknown[] = [];
-  for (const r of rows) for (const col of columns) flat.push((r as Record<string, unknown>)[col]);
+  const flat = new Array<unknown>(rows.length * columns.length);
+  let at = 0;
+  for (const r of rows) for (const col of columns) flat[at++] = (r as Record<string, unknown>)[col];
   await (c.positional ? runWith(db, c.sql, flat) : run(db, c, (slot) => flat[Number(slot)]));
 }

@@ -79,7 +79,7 @@ describe('prepared queries: compiled once, bound per call (both databases)', () 
       await insertValues(db, 'idempotency_keys', rows);
     }
     expect(await tokensOf.all(db, { accountId: 'd', operation: 'op', n: 10 })).toHaveLength(5);
-    // Not one shape (columns in another order): the query builder's statement, same rows.
+    // Columns in another order: the same columns, each value taken by its name.
     const { response, ...rest } = row('d', 'other-order');
     await insertValues(db, 'idempotency_keys', [row('d', 'first-order'), { ...rest, response }]);
     const all = await tokensOf.all(db, { accountId: 'd', operation: 'op', n: 10 });

@@ -382,7 +382,13 @@ export function createReconciler(deps: Deps, opts: ReconcilerOptions = {}): Reco
       w.index += 1;
       const nextRunAt = at + (result.realTime ? 0 : w.plan[w.index].durationMs);
       w.due = nextRunAt;
-      c.set = { ...c.set, step: w.step, next_run_at: nextRunAt, attempts: 0, last_error: '' };
+      // In place: c.set is this completion's own (every other path assigns a new object), and a
+      // time-scale-0 creation comes this way six times an instance.
+      const set = c.set;
+      set.step = w.step;
+      set.next_run_at = nextRunAt;
+      set.attempts = 0;
+      set.last_error = '';
       w.active = o.ignoreSchedule === true || nextRunAt <= now;
       return;
     }

@@ -48,7 +48,8 @@ export interface Checkpointer {
 }
 
 /**
- * Copies the SQLite WAL into the database file from a thread of its own, every `intervalMs`.
+ * Copies the SQLite WAL into the database file from a thread of its own, every `intervalMs`
+ * (default 250).
  * Otherwise SQLite does it inside whichever COMMIT crosses the WAL's size limit: a thousand
  * pages copied and two fsyncs on the event loop, in the middle of a request. The serving
  * connection keeps a much higher limit of its own as a backstop, should this thread fall behind.
@@ -71,7 +72,12 @@ export function startCheckpointer(
     workerData: {
       file,
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-      intervalMs: opts.intervalMs ?? 100,
+      // A round copies each page once, however many commits rewrote it since the last round:
+      // the right-hand pages of every growing table and index are rewritten by nearly every
+      // commit. Every 250 ms instead of 100 ms a count-1 createInstances load made the thread read
+      // and write ~1.2 fewer pages per create (docs/benchmarks.md), and at this machine's peak
+      // write rate the WAL holds ~4,000 frames between rounds, well under the 10,000 backstop.
+      intervalMs: opts.intervalMs ?? 250,
     },
   });
   worker.unref();

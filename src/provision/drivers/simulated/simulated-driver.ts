@@ -65,53 +65,41 @@ function apply(req: StepRequest, cur: SimDeviceState): Outcome {
         result: done,
       };
     case 'configure-raid':
-      return {
-        state: {
-          ...next,
-          raid: {
-            system: req.target.sysRaidType,
-            data: req.target.keepData && cur.raid ? cur.raid.data : req.target.dataRaidType,
-          },
-        },
-        result: done,
+      // `next` is this step's own copy: filled in, not copied again.
+      next.raid = {
+        system: req.target.sysRaidType,
+        data: req.target.keepData && cur.raid ? cur.raid.data : req.target.dataRaidType,
       };
+      return { state: next, result: done };
     case 'install-os':
       if (next.raid === null)
         return { state: cur, result: fatal('cannot install an OS before the RAID is configured') };
-      return {
-        state: {
-          ...next,
-          os: { osTypeId: req.target.osTypeId, osName: req.target.osName, hostname: req.target.hostname },
-        },
-        result: done,
-      };
+      next.os = { osTypeId: req.target.osTypeId, osName: req.target.osName, hostname: req.target.hostname };
+      return { state: next, result: done };
     case 'configure-network':
-      return { state: { ...next, network: { ...req.network } }, result: done };
+      next.network = { ...req.network };
+      return { state: next, result: done };
     case 'inject-credentials':
     case 'reset-password': {
       const s = req.secrets();
-      return {
-        state: {
-          ...next,
-          credentials: {
-            keypairId:
-              req.step === 'reset-password' ? (cur.credentials?.keypairId ?? '') : req.target.keypairId,
-            password: (s?.password ?? '') !== '' || (cur.credentials?.password ?? false),
-            userDataBytes:
-              req.step === 'reset-password'
-                ? (cur.credentials?.userDataBytes ?? 0)
-                : Buffer.from(s?.userData ?? '', 'base64').length,
-          },
-        },
-        result: { kind: 'done', consumedSecrets: true },
+      next.credentials = {
+        keypairId: req.step === 'reset-password' ? (cur.credentials?.keypairId ?? '') : req.target.keypairId,
+        password: (s?.password ?? '') !== '' || (cur.credentials?.password ?? false),
+        userDataBytes:
+          req.step === 'reset-password'
+            ? (cur.credentials?.userDataBytes ?? 0)
+            : Buffer.from(s?.userData ?? '', 'base64').length,
       };
+      return { state: next, result: { kind: 'done', consumedSecrets: true } };
     }
     case 'power-on':
       if (next.os === null)
         return { state: cur, result: fatal('cannot power on: no operating system installed') };
-      return { state: { ...next, power: 'on' }, result: done };
+      next.power = 'on';
+      return { state: next, result: done };
     case 'power-off':
-      return { state: { ...next, power: 'off' }, result: done };
+      next.power = 'off';
+      return { state: next, result: done };
     case 'wipe-disks':
       return { state: { ...next, power: 'off', raid: null, os: null, credentials: null }, result: done };
     case 'release':

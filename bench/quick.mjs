@@ -11,7 +11,8 @@
 // below) to pick measurements, BENCH_PROFILE=1 to CPU-profile the server
 // (.bench-tmp/profiles/quick.cpuprofile), BENCH_SQL=1 to time the server's SQL statements during
 // the last measurement (bench/lib/sql-timing.mjs; the table is in .bench-tmp/quick.stderr),
-// BENCH_NODE_OPTIONS passed to the server's node.
+// BENCH_CAPTURE=<file> to record the server's SQL statements for bench/sql-replay.mjs (the
+// measured part starts at the last measurement), BENCH_NODE_OPTIONS passed to the server's node.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,12 +119,14 @@ const port = await freePort();
 const dataDir = path.join(work, 'data');
 const env = serverEnv(dataDir, port, creds, {
   EDCPS_CATALOG: cat.file,
-  ...(process.env.BENCH_NODE_OPTIONS || process.env.BENCH_SQL
+  ...(process.env.BENCH_NODE_OPTIONS || process.env.BENCH_SQL || process.env.BENCH_CAPTURE
     ? {
         NODE_OPTIONS: [
           process.env.BENCH_NODE_OPTIONS ?? '',
           process.env.BENCH_SQL ? `--import ${path.join(ROOT, 'bench/lib/sql-timing.mjs')}` : '',
+          process.env.BENCH_CAPTURE ? `--import ${path.join(ROOT, 'bench/lib/sql-capture.mjs')}` : '',
         ].join(' '),
+        ...(process.env.BENCH_CAPTURE ? { BENCH_CAPTURE: path.resolve(process.env.BENCH_CAPTURE) } : {}),
       }
     : {}),
 });
@@ -281,7 +284,7 @@ const watch = new Database(path.join(dataDir, 'edcps.db'), { readonly: true });
 const settle = () => waitSettled(watch, { label: 'quick', pollMs: 20 });
 for (const key of ONLY.flatMap((k) => (k === 'stages' ? [...Object.keys(STAGES), 'create'] : [k]))) {
   await settle();
-  if (process.env.BENCH_SQL) process.kill(s.pid, 'SIGUSR2');
+  if (process.env.BENCH_SQL || process.env.BENCH_CAPTURE) process.kill(s.pid, 'SIGUSR2');
   const r = await measure(s, edcpsLoads[key]);
   const drainMs = await settle();
   const b = baseline[key] ?? {};

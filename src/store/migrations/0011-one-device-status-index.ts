@@ -9,7 +9,8 @@ import type { Kysely } from 'kysely';
  * Why (issue 16, docs/benchmarks.md): every device allocation moves the device in each index that
  * holds its status, a delete at the low end of the available run and an insert into the allocated
  * one. Two such indexes doubled that work: replaying a createInstances load's statements on a
- * 100,000-instance database, the second index cost ~40 µs of CPU per instance created.
+ * 100,000-instance database, the second index cost up to ~40 µs of CPU per instance created on a
+ * database grown by use (0–25 µs on one just compacted) and a third of a WAL page per request.
  */
 export function oneDeviceStatusIndex() {
   return {

@@ -15,6 +15,12 @@ export const DEVICE_STATUSES = [
   'allocated',
   'retired',
 ] as const satisfies readonly DeviceRow['status'][];
+// A status added to the table's type but not to the list above is a compile error here: the
+// counts would silently leave its devices out.
+const everyStatusListed: [Exclude<DeviceRow['status'], (typeof DEVICE_STATUSES)[number]>] extends [never]
+  ? true
+  : false = true;
+void everyStatusListed;
 
 export const DEVICE_COLUMNS = [
   'id',

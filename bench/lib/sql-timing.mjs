@@ -11,7 +11,9 @@ process.on('exit', () => {
   const lines = [
     `SQL since the last reset: ${total.toFixed(0)} ms in ${[...stats.values()].reduce((a, s) => a + s.n, 0)} statements`,
   ];
-  for (const [text, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(process.env.BENCH_SQL_TOP ?? 25))) {
+  for (const [text, s] of [...stats]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, Number(process.env.BENCH_SQL_TOP ?? 25))) {
     const sqlText = `[${text.split('?').length - 1} params] ${text.replace(/\s+/g, ' ').slice(0, 140)}`;
     lines.push(
       `${s.ms.toFixed(0).padStart(7)} ms ${String(s.n).padStart(7)}× ${((1000 * s.ms) / s.n).toFixed(1).padStart(8)} µs  ${sqlText}`,

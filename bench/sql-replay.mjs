@@ -1,7 +1,8 @@
 // `node bench/sql-replay.mjs CAPTURE DATA_DIR`: runs the statements a bench server ran
 // (bench/lib/sql-capture.mjs, BENCH_CAPTURE of bench/quick.mjs) again, alone and in order, on a
 // fresh copy of DATA_DIR (the database the capture started from), and prints the CPU and WAL
-// frames per createInstances of the measured part. The same statements on the same data do the
+// frames per createInstances of the measured part (counted by their idempotency keys: the bench's
+// creates always send a clientToken). The same statements on the same data do the
 // same work every time: schema and SQL alternatives can be compared without the HTTP server, the
 // load generator or the machine's noise in between (issue 16, docs/benchmarks.md).
 //

@@ -4,24 +4,18 @@
 // begins (the last one counts: quick.mjs sends it before each measurement). bench/sql-replay.mjs
 // runs the record again, alone, on a copy of the database.
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import { aroundStatements } from './statement-timer.mjs';
 
-const probe = new Database(':memory:');
-const proto = Object.getPrototypeOf(probe.prepare('select 1'));
-probe.close();
 /** [sql, 'all' | 'run' | 'get', parameters] per statement run, in order. */
 const log = [];
 let mark = -1;
 const encode = (v) =>
   Buffer.isBuffer(v) ? { buffer: v.toString('base64') } : typeof v === 'bigint' ? { bigint: String(v) } : v;
-for (const method of ['all', 'get', 'run', 'iterate']) {
-  const original = proto[method];
-  proto[method] = function captured(...args) {
-    const parameters = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
-    log.push([this.source, method === 'iterate' ? 'all' : method, parameters.map(encode)]);
-    return original.apply(this, args);
-  };
-}
+aroundStatements((stmt, method, args, run) => {
+  const parameters = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  log.push([stmt.source, method === 'iterate' ? 'all' : method, parameters.map(encode)]);
+  return run();
+});
 process.on('SIGUSR2', () => {
   mark = log.length;
 });

@@ -5,3 +5,6 @@ export interface StatementTimer {
   reset(): void;
 }
 export function installStatementTimer(): StatementTimer;
+export function aroundStatements(
+  around: (statement: { source: string }, method: string, args: unknown[], run: () => unknown) => unknown,
+): void;

@@ -2,14 +2,27 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 
 /**
- * Times every better-sqlite3 statement of this process by its SQL text, by wrapping the
- * statement prototype's methods: a diagnosis aid of the bench tools, never loaded by the server
- * itself. `recording` switches the count on and off; `reset` starts it afresh.
+ * Wraps every better-sqlite3 statement method of this process (`all`, `get`, `run`, `iterate`):
+ * `around(statement, method, args, original)` runs in place of each call. A diagnosis aid of the
+ * bench tools (the timer below, sql-capture.mjs), never loaded by the server itself.
  */
-export function installStatementTimer() {
+export function aroundStatements(around) {
   const probe = new Database(':memory:');
   const proto = Object.getPrototypeOf(probe.prepare('select 1'));
   probe.close();
+  for (const method of ['all', 'get', 'run', 'iterate']) {
+    const original = proto[method];
+    proto[method] = function wrapped(...args) {
+      return around(this, method, args, () => original.apply(this, args));
+    };
+  }
+}
+
+/**
+ * Times every better-sqlite3 statement of this process by its SQL text. `recording` switches the
+ * count on and off; `reset` starts it afresh.
+ */
+export function installStatementTimer() {
   let stats = new Map();
   const timer = {
     recording: true,
@@ -18,20 +31,17 @@ export function installStatementTimer() {
       stats = new Map();
     },
   };
-  for (const method of ['all', 'get', 'run', 'iterate']) {
-    const original = proto[method];
-    proto[method] = function timed(...args) {
-      if (!timer.recording) return original.apply(this, args);
-      const t = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const s = stats.get(this.source) ?? { n: 0, ms: 0 };
-        s.n++;
-        s.ms += performance.now() - t;
-        stats.set(this.source, s);
-      }
-    };
-  }
+  aroundStatements((stmt, _method, _args, run) => {
+    if (!timer.recording) return run();
+    const t = performance.now();
+    try {
+      return run();
+    } finally {
+      const s = stats.get(stmt.source) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t;
+      stats.set(stmt.source, s);
+    }
+  });
   return timer;
 }

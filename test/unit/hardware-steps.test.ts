@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/domain/instance/states.js';
 import { reportedHostKeys } from '../../src/domain/hardware/deployments.js';
-import type { StepRequest, StepResult } from '../../src/provision/driver.js';
-import { stepRequest } from '../helpers/step-request.js';
+import type { StepResult } from '../../src/provision/driver.js';
+import { stepRequest as request } from '../helpers/step-request.js';
 import { type BmcClient, BmcError, type PowerReading } from '../../src/provision/drivers/bmc.js';
 import {
   type NetbootControl,
@@ -92,8 +92,6 @@ class FakeBmc implements BmcClient {
 }
 
 class Crash extends Error {}
-
-const request = (step: string, action: Action): StepRequest => stepRequest(step, action);
 
 /** The hardware driver's loop in miniature: the journal persisted write-ahead, a controllable clock. */
 class Rig {

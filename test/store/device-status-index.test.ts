@@ -83,7 +83,7 @@ describe('one device index with the status (migration 0011)', () => {
     const got = await store.transaction((tx) =>
       allocateDevices(tx, { regionId: 'r1', azId: 'a1', deviceType: 't1' }, ['i-new']),
     );
-    expect(got).toEqual(['dev-s-01']);
+    expect(got).toEqual([{ id: 'dev-s-01', driver: '' }]);
     const allocated = await listDevicesPage(store.db, { status: 'allocated' }, { offset: 0, pageSize: 10 });
     expect(allocated.rows.map((d) => [d.serial, d.instance_id])).toEqual([
       ['s-01', 'i-new'],

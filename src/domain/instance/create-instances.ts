@@ -13,7 +13,6 @@ import type { Caller, Deps } from '../deps.js';
 import { createInstanceElasticIp } from '../elastic-ip/instance-elastic-ip.js';
 import { failedPrecondition, invalidArgument, quotaExceeded } from '../errors.js';
 import { assertInstallable } from '../hardware/installable.js';
-import { driversOf } from '../../store/repositories/bmc-repo.js';
 import { recordAllocationFailure } from '../operator/allocation-failures.js';
 import {
   type SubnetRef,
@@ -127,8 +126,8 @@ export async function createInstancesInTx(
 
   const ids = Array.from({ length: spec.count }, () => newInstanceId());
   const where = { regionId: caller.regionId, azId: spec.az, deviceType: spec.deviceType };
-  const devices = await allocateDevices(tx, where, ids);
-  if (!devices) {
+  const allocated = await allocateDevices(tx, where, ids);
+  if (!allocated) {
     recordAllocationFailure('device');
     const left = await countAvailableDevices(tx, where);
     throw failedPrecondition(
@@ -138,7 +137,8 @@ export async function createInstancesInTx(
     );
   }
 
-  const driven = await driversOf(tx, devices);
+  const devices = allocated.map((d) => d.id);
+  const driven = new Set(allocated.filter((d) => d.driver !== '').map((d) => d.id));
   assertInstallable(deps, driven.size > 0, spec.osTypeId, `${F}.osTypeId`);
 
   const subnet = await resolveInstanceSubnet(deps, tx, caller, spec.az, spec.subnetId, `${F}.subnetId`);

@@ -1,7 +1,7 @@
 import type { Store } from '../../store/db.js';
 import { driversOf } from '../../store/repositories/bmc-repo.js';
 import type { Driver, StepResult } from '../driver.js';
-import { passDevices } from './pass-devices.js';
+import { devicesOf, passDevices } from './pass-devices.js';
 
 /**
  * Routes each step to the driver of its device: machines with a BMC to `hardware`, the rest to
@@ -13,16 +13,18 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
   return {
     name: 'device',
     async runSteps(requests, pass) {
-      const ids = requests.map((r) => r.deviceId).filter((d): d is string => d !== null);
       let driven: ReadonlyMap<string, string>;
       if (pass) {
         // The rows the simulated driver will want too: read once for both (passDevices).
-        const rows = await passDevices(store, ids, pass);
+        const rows = await passDevices(store, devicesOf(requests), pass);
         driven = new Map(
           [...rows.values()].filter((r) => r.bmc_driver !== '').map((r) => [r.id, r.bmc_driver]),
         );
       } else {
-        driven = await driversOf(store.db, ids);
+        driven = await driversOf(
+          store.db,
+          requests.map((r) => r.deviceId).filter((d): d is string => d !== null),
+        );
       }
       if (driven.size === 0) return simulated.runSteps(requests, pass);
       const isDriven = requests.map((r) => r.deviceId !== null && driven.has(r.deviceId));

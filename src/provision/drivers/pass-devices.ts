@@ -1,29 +1,38 @@
 import type { Store } from '../../store/db.js';
-import { type DrivenDeviceRow, drivenDevices } from '../../store/repositories/bmc-repo.js';
-import type { DriverPass } from '../driver.js';
+import {
+  type DeviceOfInstance,
+  type DrivenDeviceRow,
+  drivenDevicesOf,
+} from '../../store/repositories/bmc-repo.js';
+import type { DriverPass, StepRequest } from '../driver.js';
 
 /**
  * The devices' rows (BMC settings and driver record) as a reconciler pass first read them: the
  * device router asks which driver each device has and the simulated driver needs the record of
  * the same devices, so within a pass each device is read once, by whichever asks first. Without
- * a pass, read now. A device that does not exist is absent from the answer.
+ * a pass, read now. A device that does not exist is absent from the answer. Read through the
+ * instances of the steps (drivenDevicesOf).
  */
 export async function passDevices(
   store: Store,
-  deviceIds: readonly string[],
+  wanted: readonly DeviceOfInstance[],
   pass?: DriverPass,
 ): Promise<ReadonlyMap<string, DrivenDeviceRow>> {
-  if (!pass) return drivenDevices(store.db, deviceIds);
+  if (!pass) return drivenDevicesOf(store.db, wanted);
   const known = pass.keep('device-rows', () => new Map<string, DrivenDeviceRow | null>());
-  const unknown = deviceIds.filter((d) => !known.has(d));
+  const unknown = wanted.filter((w) => !known.has(w.deviceId));
   if (unknown.length > 0) {
-    const found = await drivenDevices(store.db, unknown);
-    for (const d of unknown) known.set(d, found.get(d) ?? null);
+    const found = await drivenDevicesOf(store.db, unknown);
+    for (const { deviceId } of unknown) known.set(deviceId, found.get(deviceId) ?? null);
   }
   const out = new Map<string, DrivenDeviceRow>();
-  for (const d of deviceIds) {
+  for (const { deviceId: d } of wanted) {
     const row = known.get(d);
     if (row) out.set(d, row);
   }
   return out;
 }
+
+/** The devices of the steps that have one, with the instance each step is for. */
+export const devicesOf = (requests: readonly StepRequest[]): DeviceOfInstance[] =>
+  requests.flatMap((r) => (r.deviceId === null ? [] : [{ deviceId: r.deviceId, instanceId: r.instanceId }]));

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
 import { preparedList } from '../prepared.js';
 
@@ -14,6 +15,11 @@ export interface DrivenDeviceRow {
   boot_mode: 'uefi' | 'legacy';
   /** devices.driver_state: the hardware driver's journal or the simulated record; null if none. */
   state: string | null;
+  /**
+   * SQLite: the row's rowid, so saveDriverStates writes it back without a lookup in the id index
+   * (device ids are digests of serials: a random page of that index per device). Not on PostgreSQL.
+   */
+  rowid?: number;
 }
 
 const drivenColumns = [
@@ -41,7 +47,42 @@ const drivenByIds = preparedList((db, ids) =>
   db
     .selectFrom('devices as d')
     .select(drivenColumns)
+    .$if(!isPostgres(db), (q) => q.select(sql<number>`d.rowid`.as('rowid')))
     .where('d.id', 'in', ids as string[]),
+);
+
+/** A step's device and the instance it is for. */
+export interface DeviceOfInstance {
+  deviceId: string;
+  instanceId: string;
+}
+
+/**
+ * drivenDevices for the devices of steps, found through the instances they carry: instance ids
+ * begin with their creation time, so a pass's instances are neighbours in the instance_id index,
+ * where their device ids are scattered over the id index. A device that does not carry the
+ * instance of its step (released, or moved by an operator) is then read by id: the answer is the
+ * same as drivenDevices'.
+ */
+export async function drivenDevicesOf(
+  db: Executor,
+  wanted: readonly DeviceOfInstance[],
+): Promise<Map<string, DrivenDeviceRow>> {
+  const ids = new Set(wanted.map((w) => w.deviceId));
+  const out = new Map<string, DrivenDeviceRow>();
+  for (const r of await drivenByInstances(db, [...new Set(wanted.map((w) => w.instanceId))], {})) {
+    if (ids.has(r.id)) out.set(r.id, r);
+  }
+  const rest = [...ids].filter((id) => !out.has(id));
+  if (rest.length > 0) for (const [id, r] of await drivenDevices(db, rest)) out.set(id, r);
+  return out;
+}
+const drivenByInstances = preparedList((db, instanceIds) =>
+  db
+    .selectFrom('devices as d')
+    .select(drivenColumns)
+    .$if(!isPostgres(db), (q) => q.select(sql<number>`d.rowid`.as('rowid')))
+    .where('d.instance_id', 'in', instanceIds as string[]),
 );
 
 /** A device by id or serial, with its BMC. */

@@ -7,48 +7,63 @@ import { prepared, preparedShapes } from '../prepared.js';
  * FOR UPDATE SKIP LOCKED on PostgreSQL, so racing transactions never take the same row and
  * never wait on each other; on SQLite transactions are serialised.
  */
+/** A device allocateDevices gave an instance, and how it is driven ('' = simulated). */
+export interface AllocatedDevice {
+  id: string;
+  driver: string;
+}
+
 export async function allocateDevices(
   tx: Executor,
   where: { regionId: string; azId: string; deviceType: string },
   instanceIds: readonly string[],
-): Promise<string[] | undefined> {
+): Promise<AllocatedDevice[] | undefined> {
   const free = await freeDevices.all(tx, { ...where, n: instanceIds.length });
   if (free.length < instanceIds.length) return undefined;
+  // SQLite: by rowid, found by the query above in this transaction. Device ids are digests of
+  // serials: each one looked up in the id index is a random page of it (600,000 devices: ~6,000
+  // pages against a 500-page cache), where the rowids are neighbours (serial order) on table
+  // pages the query above has just read (issue 16).
+  const keys = free.map((d) => d.row ?? d.id);
   // One UPDATE per chunk of devices instead of one per device (issue 16: count-N creates).
   // A single device keeps the plain statement; a chunk is one statement with a CASE per device.
-  for (let i = 0; i < free.length; i += DEVICE_CHUNK) {
-    const chunk = free.slice(i, i + DEVICE_CHUNK);
+  for (let i = 0; i < keys.length; i += DEVICE_CHUNK) {
+    const chunk = keys.slice(i, i + DEVICE_CHUNK);
     if (chunk.length === 1) {
-      await allocateOne.run(tx, { id: chunk[0]!.id, instanceId: instanceIds[i]! });
+      await allocateOne.run(tx, { key: chunk[0]!, instanceId: instanceIds[i]! });
       continue;
     }
     const values: Record<string, unknown> = {};
-    chunk.forEach((d, j) => {
-      values[`d${j}`] = d.id;
+    chunk.forEach((key, j) => {
+      values[`d${j}`] = key;
       values[`i${j}`] = instanceIds[i + j];
     });
     await devicesAllocated.all(tx, String(chunk.length), (p) => allocateChunk(tx, p, chunk.length), values);
   }
-  return free.map((d) => d.id);
+  return free.map((d) => ({ id: d.id, driver: d.bmc_driver }));
 }
 
 const devicesAllocated = preparedShapes<Record<string, unknown>, never>();
 
+/** The devices' key: the rowid on SQLite (see allocateDevices), the id on PostgreSQL. */
+const deviceKey = (db: Executor) => (isPostgres(db) ? sql.ref('id') : sql.ref('rowid'));
+
 /** Devices `d0`… given to instances `i0`… in one statement (a CASE per device). */
 function allocateChunk(tx: Executor, p: Record<string, unknown>, n: number) {
+  const key = deviceKey(tx);
   const whens = Array.from({ length: n }, (_, j) => sql`WHEN ${p[`d${j}`]} THEN ${p[`i${j}`]}`);
   return (
     tx
       .updateTable('devices')
-      .set({ status: 'allocated', instance_id: sql<string>`CASE id ${sql.join(whens, sql` `)} END` })
+      .set({ status: 'allocated', instance_id: sql<string>`CASE ${key} ${sql.join(whens, sql` `)} END` })
       .where(
-        'id',
+        key,
         'in',
-        Array.from({ length: n }, (_, j) => p[`d${j}`] as string),
+        Array.from({ length: n }, (_, j) => p[`d${j}`]),
       )
       // status is NOT NULL: the same test as `status = 'available'`, but one SQLite cannot answer
       // from an index — with `status = ?` it walks devices_status_listing (every available device,
-      // ~100 ms at 50,000) instead of looking the listed ids up by primary key (~0.15 ms).
+      // ~100 ms at 50,000) instead of looking the listed devices up by key (~0.15 ms).
       .where(sql<string>`coalesce(status, '')`, '=', 'available')
   );
 }
@@ -56,7 +71,8 @@ function allocateChunk(tx: Executor, p: Record<string, unknown>, n: number) {
 const freeDevices = prepared((db, p: { regionId: string; azId: string; deviceType: string; n: number }) =>
   db
     .selectFrom('devices')
-    .select('id')
+    .select(['id', 'bmc_driver'])
+    .$if(!isPostgres(db), (q) => q.select(sql<number>`rowid`.as('row')))
     .where('region_id', '=', p.regionId)
     .where('az_id', '=', p.azId)
     .where('device_type', '=', p.deviceType)
@@ -66,11 +82,11 @@ const freeDevices = prepared((db, p: { regionId: string; azId: string; deviceTyp
     .$if(isPostgres(db), (q) => q.forUpdate().skipLocked()),
 );
 
-const allocateOne = prepared((db, p: { id: string; instanceId: string }) =>
+const allocateOne = prepared((db, p: { key: string | number; instanceId: string }) =>
   db
     .updateTable('devices')
     .set({ status: 'allocated', instance_id: p.instanceId })
-    .where('id', '=', p.id)
+    .where(deviceKey(db), '=', p.key)
     .where('status', '=', 'available'),
 );
 

@@ -2,7 +2,7 @@ import type { Executor, Store } from '../../../store/db.js';
 import type { DrivenDeviceRow } from '../../../store/repositories/bmc-repo.js';
 import { saveDriverStates } from '../../../store/repositories/driver-state-repo.js';
 import type { Driver, StepRequest, StepResult } from '../../driver.js';
-import { passDevices } from '../pass-devices.js';
+import { devicesOf, passDevices } from '../pass-devices.js';
 
 /**
  * What the simulated hardware holds, per device: the record a real bare-metal server's BMC,
@@ -137,10 +137,10 @@ function hold(row: DrivenDeviceRow): HeldDevice {
  */
 export function createSimulatedDriver(store: Store, now: () => number = Date.now): Driver {
   const save = (held: Iterable<HeldDevice>, db: Executor) => {
-    const writes: { deviceId: string; state: string }[] = [];
+    const writes: { deviceId: string; state: string; rowid?: number }[] = [];
     for (const h of held) {
       if (h.changed && !(h.state instanceof Error))
-        writes.push({ deviceId: h.row.id, state: JSON.stringify(h.state) });
+        writes.push({ deviceId: h.row.id, state: JSON.stringify(h.state), rowid: h.row.rowid });
     }
     return saveDriverStates(db, writes, now()).then(() => undefined);
   };
@@ -153,7 +153,7 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
           pass.atFinish((db) => save(kept.values(), db));
           return kept;
         }) ?? new Map<string, HeldDevice>();
-      const missing = requests.map((r) => r.deviceId).filter((d): d is string => d !== null && !held.has(d));
+      const missing = devicesOf(requests).filter((w) => !held.has(w.deviceId));
       if (missing.length > 0) {
         for (const [id, row] of await passDevices(store, missing, pass)) held.set(id, hold(row));
       }

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/db.js';
+import { describe, expect, it } from 'vitest';
 import { drivenDevicesOf } from '../../src/store/repositories/bmc-repo.js';
-import { insertDevices } from '../../src/store/repositories/devices-repo.js';
 import { driverStateOf, saveDriverStates } from '../../src/store/repositories/driver-state-repo.js';
 import { allocateDevices } from '../../src/store/repositories/inventory-repo.js';
-import { createMigratedStore } from '../helpers/databases.js';
+import { useStoreWithDevices } from '../helpers/device-store.js';
 
 const device = (
   serial: string,
@@ -29,31 +27,24 @@ const WHERE = { regionId: 'r1', azId: 'a1', deviceType: 't1' };
  * order the devices were added in.
  */
 describe('allocateDevices', () => {
-  let t: Awaited<ReturnType<typeof createMigratedStore>>;
-  let store: Store;
+  // Added out of serial order: table order and serial order differ.
+  const s = useStoreWithDevices([
+    device('s-05'),
+    device('s-02', { driver: 'ipmi' }),
+    device('s-04', { status: 'retired' }),
+    device('s-01', { status: 'allocated' }),
+    device('s-03'),
+    device('s-06'),
+  ]);
   const holders = async () =>
     Object.fromEntries(
-      (await store.db.selectFrom('devices').select(['serial', 'status', 'instance_id']).execute()).map(
+      (await s.store.db.selectFrom('devices').select(['serial', 'status', 'instance_id']).execute()).map(
         (d) => [d.serial, `${d.status} ${d.instance_id ?? '-'}`],
       ),
     );
-  beforeAll(async () => {
-    t = await createMigratedStore();
-    store = t.store;
-    // Added out of serial order: table order and serial order differ.
-    await insertDevices(store.db, [
-      device('s-05'),
-      device('s-02', { driver: 'ipmi' }),
-      device('s-04', { status: 'retired' }),
-      device('s-01', { status: 'allocated' }),
-      device('s-03'),
-      device('s-06'),
-    ]);
-  });
-  afterAll(() => t.close());
 
   it('gives each instance the next free device in serial order, with its driver', async () => {
-    const got = await store.transaction((tx) => allocateDevices(tx, WHERE, ['i-a', 'i-b', 'i-c']));
+    const got = await s.store.transaction((tx) => allocateDevices(tx, WHERE, ['i-a', 'i-b', 'i-c']));
     expect(got).toEqual([
       { id: 'dev-s-02', driver: 'ipmi' },
       { id: 'dev-s-03', driver: '' },
@@ -70,9 +61,9 @@ describe('allocateDevices', () => {
   });
 
   it('takes a single device by the plain statement, and refuses more than are free without taking any', async () => {
-    expect(await store.transaction((tx) => allocateDevices(tx, WHERE, ['i-d', 'i-e']))).toBeUndefined();
+    expect(await s.store.transaction((tx) => allocateDevices(tx, WHERE, ['i-d', 'i-e']))).toBeUndefined();
     expect((await holders())['s-06']).toBe('available -');
-    expect(await store.transaction((tx) => allocateDevices(tx, WHERE, ['i-d']))).toEqual([
+    expect(await s.store.transaction((tx) => allocateDevices(tx, WHERE, ['i-d']))).toEqual([
       { id: 'dev-s-06', driver: '' },
     ]);
     expect((await holders())['s-06']).toBe('allocated i-d');
@@ -84,21 +75,14 @@ describe('allocateDevices', () => {
  * their states back by rowid: the answers must be those of the lookups by id they replace.
  */
 describe("a pass's devices, read by instance and written by rowid", () => {
-  let t: Awaited<ReturnType<typeof createMigratedStore>>;
-  let store: Store;
-  beforeAll(async () => {
-    t = await createMigratedStore();
-    store = t.store;
-    await insertDevices(store.db, [
-      device('s-1', { status: 'allocated' }),
-      device('s-2', { status: 'allocated' }),
-      device('s-3'),
-    ]);
-  });
-  afterAll(() => t.close());
+  const s = useStoreWithDevices([
+    device('s-1', { status: 'allocated' }),
+    device('s-2', { status: 'allocated' }),
+    device('s-3'),
+  ]);
 
   it('finds each wanted device, through its instance or by id, and leaves out devices that do not exist', async () => {
-    const got = await drivenDevicesOf(store.db, [
+    const got = await drivenDevicesOf(s.store.db, [
       { deviceId: 'dev-s-1', instanceId: 'i-s-1' },
       // The step's instance is not on this device (released, or moved by an operator): read by id.
       { deviceId: 'dev-s-3', instanceId: 'i-elsewhere' },
@@ -109,18 +93,18 @@ describe("a pass's devices, read by instance and written by rowid", () => {
     expect(got.get('dev-s-1')).toMatchObject({ serial: 's-1', instance_id: 'i-s-1' });
     expect(got.get('dev-s-3')).toMatchObject({ serial: 's-3', instance_id: null });
     // SQLite hands out the rowid to write the row back by; PostgreSQL has none.
-    if (store.dialect === 'postgres') expect(got.get('dev-s-1')?.rowid).toBeUndefined();
+    if (s.store.dialect === 'postgres') expect(got.get('dev-s-1')?.rowid).toBeUndefined();
     else expect(got.get('dev-s-1')?.rowid).toEqual(expect.any(Number));
   });
 
   it('writes a state by the rowid read with it, and by id when that rowid now holds another device', async () => {
-    const rows = await drivenDevicesOf(store.db, [
+    const rows = await drivenDevicesOf(s.store.db, [
       { deviceId: 'dev-s-1', instanceId: 'i-s-1' },
       { deviceId: 'dev-s-2', instanceId: 'i-s-2' },
     ]);
     const s1 = rows.get('dev-s-1')!;
     const s2 = rows.get('dev-s-2')!;
-    const written = await store.transaction((tx) =>
+    const written = await s.store.transaction((tx) =>
       saveDriverStates(
         tx,
         [
@@ -133,8 +117,8 @@ describe("a pass's devices, read by instance and written by rowid", () => {
       ),
     );
     expect(written).toBe(2);
-    expect(await driverStateOf(store.db, 'dev-s-1')).toBe('{"power":"on"}');
-    expect(await driverStateOf(store.db, 'dev-s-2')).toBe('{"power":"off"}');
-    expect(await driverStateOf(store.db, 'dev-s-3')).toBeUndefined();
+    expect(await driverStateOf(s.store.db, 'dev-s-1')).toBe('{"power":"on"}');
+    expect(await driverStateOf(s.store.db, 'dev-s-2')).toBe('{"power":"off"}');
+    expect(await driverStateOf(s.store.db, 'dev-s-3')).toBeUndefined();
   });
 });

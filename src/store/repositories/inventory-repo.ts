@@ -2,17 +2,17 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db.js';
 import { prepared, preparedShapes } from '../prepared.js';
 
-/**
- * Physical inventory: devices and the public IP pool. Allocation takes rows with
- * FOR UPDATE SKIP LOCKED on PostgreSQL, so racing transactions never take the same row and
- * never wait on each other; on SQLite transactions are serialised.
- */
 /** A device allocateDevices gave an instance, and how it is driven ('' = simulated). */
 export interface AllocatedDevice {
   id: string;
   driver: string;
 }
 
+/**
+ * Physical inventory: devices and the public IP pool. Allocation takes rows with
+ * FOR UPDATE SKIP LOCKED on PostgreSQL, so racing transactions never take the same row and
+ * never wait on each other; on SQLite transactions are serialised.
+ */
 export async function allocateDevices(
   tx: Executor,
   where: { regionId: string; azId: string; deviceType: string },
@@ -24,7 +24,7 @@ export async function allocateDevices(
   // serials: each one looked up in the id index is a random page of it (600,000 devices: ~6,000
   // pages against a 500-page cache), where the rowids are neighbours (serial order) on table
   // pages the query above has just read (issue 16).
-  const keys = free.map((d) => d.row ?? d.id);
+  const keys = free.map((d) => d.rowid ?? d.id);
   // One UPDATE per chunk of devices instead of one per device (issue 16: count-N creates).
   // A single device keeps the plain statement; a chunk is one statement with a CASE per device.
   for (let i = 0; i < keys.length; i += DEVICE_CHUNK) {
@@ -72,7 +72,7 @@ const freeDevices = prepared((db, p: { regionId: string; azId: string; deviceTyp
   db
     .selectFrom('devices')
     .select(['id', 'bmc_driver'])
-    .$if(!isPostgres(db), (q) => q.select(sql<number>`rowid`.as('row')))
+    .$if(!isPostgres(db), (q) => q.select(sql<number>`rowid`.as('rowid')))
     .where('region_id', '=', p.regionId)
     .where('az_id', '=', p.azId)
     .where('device_type', '=', p.deviceType)

@@ -45,6 +45,13 @@ export async function serverWithMachine(
       macs: [DRIVEN_MAC],
     },
   ]);
+  // Enrolling schedules the BMC's first power sync at once, and a sync locks the device's row for
+  // a moment: on PostgreSQL an allocation meanwhile skips the row (FOR UPDATE SKIP LOCKED, so that
+  // racing creates never wait on each other) and takes a simulated device. Tests create on the
+  // driven device as soon as this returns: past the first sync, the next is an interval away.
+  if ((env.EDCPS_POWER_SYNC_SECONDS ?? FAST_HARDWARE.EDCPS_POWER_SYNC_SECONDS) !== '0') {
+    await firstPowerSync(s);
+  }
   const fake = attachFakeHost(m as Parameters<typeof attachFakeHost>[0], {
     bootBase: () => `http://${s.host}`,
     mac: DRIVEN_MAC,
@@ -59,6 +66,21 @@ export async function serverWithMachine(
       await files.close();
     },
   };
+}
+
+/** Waits until the driven device's BMC has been read once by the server's power sync. */
+async function firstPowerSync(s: TestServer): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const d = await s.server.runtime.store.db
+      .selectFrom('devices')
+      .select('health_checked_at')
+      .where('serial', '=', DRIVEN_SERIAL)
+      .executeTakeFirst();
+    if (d?.health_checked_at !== null && d?.health_checked_at !== undefined) return;
+    if (Date.now() > deadline) throw new Error(`no power sync of ${DRIVEN_SERIAL} within 15 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function createOne(sdk: EdcpsClient, over: Record<string, unknown> = {}): Promise<string> {

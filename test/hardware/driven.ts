@@ -77,7 +77,7 @@ async function firstPowerSync(s: TestServer): Promise<void> {
       .select('health_checked_at')
       .where('serial', '=', DRIVEN_SERIAL)
       .executeTakeFirst();
-    if (d?.health_checked_at !== null && d?.health_checked_at !== undefined) return;
+    if ((d?.health_checked_at ?? null) !== null) return;
     if (Date.now() > deadline) throw new Error(`no power sync of ${DRIVEN_SERIAL} within 15 s`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -34,6 +34,22 @@ function randomByte(): number {
   return pool[poolAt++];
 }
 
+/**
+ * `n` (at most 4,096) cryptographically random bytes from the same pool, each byte handed out
+ * once: for nonces such as AES-GCM IVs, where a call of `randomBytes` per value cost as much as
+ * the encryption it was for.
+ */
+export function pooledRandomBytes(n: number): Buffer {
+  if (n > pool.length) throw new RangeError(`at most ${pool.length} pooled random bytes at a time`);
+  if (pool.length - poolAt < n) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolAt, poolAt + n));
+  poolAt += n;
+  return out;
+}
+
 /** `length` characters of [a-z0-9] from `byte`; rejection sampling keeps the distribution uniform. */
 function suffixFrom(byte: () => number, length: number): string {
   let out = '';

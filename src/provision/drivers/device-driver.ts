@@ -1,6 +1,6 @@
 import type { Store } from '../../store/db.js';
 import { driversOf } from '../../store/repositories/bmc-repo.js';
-import type { Driver, StepResult } from '../driver.js';
+import type { Driver, StepRequest, StepResult } from '../driver.js';
 import { devicesOf, passDevices } from './pass-devices.js';
 
 /**
@@ -15,11 +15,16 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
     async runSteps(requests, pass) {
       let driven: ReadonlyMap<string, string>;
       if (pass) {
-        // The rows the simulated driver will want too: read once for both (passDevices).
-        const rows = await passDevices(store, devicesOf(requests), pass);
-        driven = new Map(
-          [...rows.values()].filter((r) => r.bmc_driver !== '').map((r) => [r.id, r.bmc_driver]),
-        );
+        // The rows the simulated driver will want too: read once for both (passDevices). Which
+        // devices have a BMC is kept for the pass's later rounds (a BMC set meanwhile applies
+        // from the next pass), so those rounds read nothing and make no list per step.
+        const drivers = pass.keep('device-drivers', () => new Map<string, string>());
+        const unknown = devicesOf(requests, drivers);
+        if (unknown.length > 0) {
+          const rows = await passDevices(store, unknown, pass);
+          for (const { deviceId } of unknown) drivers.set(deviceId, rows.get(deviceId)?.bmc_driver ?? '');
+        }
+        driven = drivenAmong(requests, drivers);
       } else {
         driven = await driversOf(
           store.db,
@@ -45,3 +50,18 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
     },
   };
 }
+
+/** The devices of `requests` that have a BMC driver, by `drivers` (device id → driver, '' for none). */
+function drivenAmong(
+  requests: readonly StepRequest[],
+  drivers: ReadonlyMap<string, string>,
+): ReadonlyMap<string, string> {
+  let driven: Map<string, string> | undefined;
+  for (const { deviceId } of requests) {
+    const d = deviceId === null ? undefined : drivers.get(deviceId);
+    if (d) (driven ??= new Map()).set(deviceId as string, d);
+  }
+  return driven ?? NONE;
+}
+
+const NONE: ReadonlyMap<string, string> = new Map();

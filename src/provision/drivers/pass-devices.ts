@@ -33,6 +33,19 @@ export async function passDevices(
   return out;
 }
 
-/** The devices of the steps that have one, with the instance each step is for. */
-export const devicesOf = (requests: readonly StepRequest[]): DeviceOfInstance[] =>
-  requests.flatMap((r) => (r.deviceId === null ? [] : [{ deviceId: r.deviceId, instanceId: r.instanceId }]));
+/**
+ * The devices of the steps that have one and that `known` does not hold yet, with the instance
+ * each step is for. A pass asks this once per round of steps; from its second round on every
+ * device is known, and the answer is an empty list made without a list per step.
+ */
+export function devicesOf(
+  requests: readonly StepRequest[],
+  known?: { has(deviceId: string): boolean },
+): DeviceOfInstance[] {
+  const out: DeviceOfInstance[] = [];
+  for (const r of requests) {
+    if (r.deviceId !== null && known?.has(r.deviceId) !== true)
+      out.push({ deviceId: r.deviceId, instanceId: r.instanceId });
+  }
+  return out;
+}

@@ -49,7 +49,16 @@ const fatal = (message: string): StepResult => ({ kind: 'failed', retryable: fal
 /** One step applied to a device's state. Unknown step names (custom catalogs) only take time. */
 function apply(req: StepRequest, cur: SimDeviceState): Outcome {
   const done: StepResult = { kind: 'done' };
-  const next: SimDeviceState = { ...cur, lastStep: { action: req.action, step: req.step } };
+  // Field by field rather than a spread: this runs once per step of every simulated instance.
+  const next: SimDeviceState = {
+    instanceId: cur.instanceId,
+    power: cur.power,
+    raid: cur.raid,
+    os: cur.os,
+    network: cur.network,
+    credentials: cur.credentials,
+    lastStep: { action: req.action, step: req.step },
+  };
   // Deleting must work whatever state the device is in (e.g. creation failed at allocate).
   if (req.step !== 'allocate' && req.action !== 'delete' && cur.instanceId !== req.instanceId) {
     return {
@@ -153,7 +162,7 @@ export function createSimulatedDriver(store: Store, now: () => number = Date.now
           pass.atFinish((db) => save(kept.values(), db));
           return kept;
         }) ?? new Map<string, HeldDevice>();
-      const missing = devicesOf(requests).filter((w) => !held.has(w.deviceId));
+      const missing = devicesOf(requests, held);
       if (missing.length > 0) {
         for (const [id, row] of await passDevices(store, missing, pass)) held.set(id, hold(row));
       }

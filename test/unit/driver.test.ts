@@ -1,15 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Action } from '../../src/domain/instance/states.js';
 import { type Driver, DriverPass, type StepRequest } from '../../src/provision/driver.js';
+import { createDeviceDriver } from '../../src/provision/drivers/device-driver.js';
 import {
   type SimDeviceState,
   createSimulatedDriver,
   parseSimState,
 } from '../../src/provision/drivers/simulated/simulated-driver.js';
+import { drivenDevicesOf } from '../../src/store/repositories/bmc-repo.js';
 import { driverStateOf } from '../../src/store/repositories/driver-state-repo.js';
 import type { InstancesTable } from '../../src/store/tables.js';
 import { type TestHarness, createHarness } from '../helpers/harness.js';
 import { PASSWORD, USER_DATA, createIds, spec } from '../helpers/instances.js';
+
+// The device reads of a pass, counted: the same function, watched.
+vi.mock('../../src/store/repositories/bmc-repo.js', async (original) => {
+  const real = await original<typeof import('../../src/store/repositories/bmc-repo.js')>();
+  return { ...real, drivenDevicesOf: vi.fn(real.drivenDevicesOf) };
+});
 
 const CREATE = [
   'allocate',
@@ -190,5 +198,53 @@ describe('simulated driver', () => {
     await run(row, ['release'], { action: 'delete' });
     await run(row, CREATE);
     expect(await stateOf(row)).toEqual(after);
+  });
+
+  it('routes a pass by one read of its devices: later rounds read nothing, a BMC set meanwhile applies from the next pass', async () => {
+    const reads = vi.mocked(drivenDevicesOf);
+    const toHardware: StepRequest[] = [];
+    const hardware: Driver = {
+      name: 'recording',
+      runSteps: async (requests) => {
+        toHardware.push(...requests);
+        return requests.map(() => ({ kind: 'done' as const }));
+      },
+    };
+    const router = createDeviceDriver(h.runtime.store, driver, hardware);
+    const [a, b] = [rows[1], rows[3]];
+    const setDriver = (row: InstancesTable, bmc: '' | 'ipmi') =>
+      h.runtime.store.db
+        .updateTable('devices')
+        .set({ bmc_driver: bmc })
+        .where('id', '=', row.device_id!)
+        .execute();
+    try {
+      reads.mockClear();
+      const pass = new DriverPass();
+      for (const [i, s] of CREATE.entries()) {
+        // Half-way through the pass, b's device gets a BMC: this pass goes on as it began.
+        if (i === 3) await setDriver(b, 'ipmi');
+        expect(await router.runSteps([req(a, s), req(b, s)], pass)).toEqual([
+          expect.objectContaining({ kind: 'done' }),
+          expect.objectContaining({ kind: 'done' }),
+        ]);
+      }
+      await pass.finish(h.runtime.store.db);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(reads.mock.calls[0][1].map((w) => w.deviceId).sort()).toEqual([a.device_id, b.device_id].sort());
+      expect(toHardware).toEqual([]);
+
+      reads.mockClear();
+      const next = new DriverPass();
+      await router.runSteps([req(a, 'power-off'), req(b, 'power-off')], next);
+      await router.runSteps([req(a, 'power-on'), req(b, 'power-on')], next);
+      expect(reads).toHaveBeenCalledTimes(1);
+      expect(toHardware.map((r) => [r.instanceId, r.step])).toEqual([
+        [b.id, 'power-off'],
+        [b.id, 'power-on'],
+      ]);
+    } finally {
+      await setDriver(b, '');
+    }
   });
 });

@@ -58,8 +58,9 @@ function drivenAmong(
 ): ReadonlyMap<string, string> {
   let driven: Map<string, string> | undefined;
   for (const { deviceId } of requests) {
-    const d = deviceId === null ? undefined : drivers.get(deviceId);
-    if (d) (driven ??= new Map()).set(deviceId as string, d);
+    if (deviceId === null) continue;
+    const d = drivers.get(deviceId);
+    if (d) (driven ??= new Map()).set(deviceId, d);
   }
   return driven ?? NONE;
 }

@@ -1,7 +1,7 @@
 import type { Store } from '../../store/db.js';
-import { driversOf } from '../../store/repositories/bmc-repo.js';
+import { type DrivenDeviceRow, driversOf } from '../../store/repositories/bmc-repo.js';
 import type { Driver, StepRequest, StepResult } from '../driver.js';
-import { devicesOf, passDevices } from './pass-devices.js';
+import { devicesOf, passDeviceRows, passDevices } from './pass-devices.js';
 
 /**
  * Routes each step to the driver of its device: machines with a BMC to `hardware`, the rest to
@@ -15,16 +15,13 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
     async runSteps(requests, pass) {
       let driven: ReadonlyMap<string, string>;
       if (pass) {
-        // The rows the simulated driver will want too: read once for both (passDevices). Which
-        // devices have a BMC is kept for the pass's later rounds (a BMC set meanwhile applies
-        // from the next pass), so those rounds read nothing and make no list per step.
-        const drivers = pass.keep('device-drivers', () => new Map<string, string>());
-        const unknown = devicesOf(requests, drivers);
-        if (unknown.length > 0) {
-          const rows = await passDevices(store, unknown, pass);
-          for (const { deviceId } of unknown) drivers.set(deviceId, rows.get(deviceId)?.bmc_driver ?? '');
-        }
-        driven = drivenAmong(requests, drivers);
+        // The rows the simulated driver will want too: read once for both (passDevices), in
+        // the pass's first round; its later rounds find every device among the rows it read, so
+        // they read nothing and make no list per step.
+        const rows = passDeviceRows(pass);
+        const unknown = devicesOf(requests, rows);
+        if (unknown.length > 0) await passDevices(store, unknown, pass);
+        driven = drivenAmong(requests, rows);
       } else {
         driven = await driversOf(
           store.db,
@@ -51,15 +48,15 @@ export function createDeviceDriver(store: Store, simulated: Driver, hardware: Dr
   };
 }
 
-/** The devices of `requests` that have a BMC driver, by `drivers` (device id → driver, '' for none). */
+/** The devices of `requests` that have a BMC, and their drivers, by the rows a pass read. */
 function drivenAmong(
   requests: readonly StepRequest[],
-  drivers: ReadonlyMap<string, string>,
+  rows: ReadonlyMap<string, DrivenDeviceRow | null>,
 ): ReadonlyMap<string, string> {
   let driven: Map<string, string> | undefined;
   for (const { deviceId } of requests) {
     if (deviceId === null) continue;
-    const d = drivers.get(deviceId);
+    const d = rows.get(deviceId)?.bmc_driver;
     if (d) (driven ??= new Map()).set(deviceId, d);
   }
   return driven ?? NONE;

@@ -19,7 +19,7 @@ export async function passDevices(
   pass?: DriverPass,
 ): Promise<ReadonlyMap<string, DrivenDeviceRow>> {
   if (!pass) return drivenDevicesOf(store.db, wanted);
-  const known = pass.keep('device-rows', () => new Map<string, DrivenDeviceRow | null>());
+  const known = passDeviceRows(pass);
   const unknown = wanted.filter((w) => !known.has(w.deviceId));
   if (unknown.length > 0) {
     const found = await drivenDevicesOf(store.db, unknown);
@@ -32,6 +32,13 @@ export async function passDevices(
   }
   return out;
 }
+
+/**
+ * Every device row the pass has read so far, by device id (null: no such device). A BMC set
+ * while the pass runs shows from the next pass.
+ */
+export const passDeviceRows = (pass: DriverPass): Map<string, DrivenDeviceRow | null> =>
+  pass.keep('device-rows', () => new Map<string, DrivenDeviceRow | null>());
 
 /**
  * The devices of the steps that have one and that `known` does not hold yet, with the instance
